@@ -1,0 +1,21 @@
+package dev.evonorm.layers;
+
+import ai.djl.nn.Block;
+
+/**
+ * Builds the normalization-activation block that an architecture places after a convolution.
+ * Architectures depend on this interface only, so any layer — named, baseline or graph — drops in.
+ */
+public interface NormActFactory {
+
+    /**
+     * A fresh block for an NCHW input with {@code channels} channels.
+     *
+     * @throws IllegalArgumentException when the layer cannot serve this channel count (for example
+     *     a group setting that does not divide it); the message names the fix
+     */
+    Block create(int channels, NormPosition position);
+
+    /** The layer's name as the factory knows it, e.g. {@code bn-relu} or {@code evonorm-s0}. */
+    String name();
+}
