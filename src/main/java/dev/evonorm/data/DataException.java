@@ -10,10 +10,15 @@ package dev.evonorm.data;
 public class DataException extends RuntimeException {
 
     public DataException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public DataException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** Causes' messages are quoted into ours and may span lines; the CLI prints exactly one. */
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }

@@ -182,6 +182,7 @@ class BatchSamplingTest {
         int before = manager.getManagedArrays().size();
         for (int step = 0; step < 2_000; step++) {
             try (DataBatch batch = sampler.next(manager)) {
+                assertEquals(32, batch.size());
                 assertEquals(before + 2, manager.getManagedArrays().size());
             }
             if (step % 500 == 0) {

@@ -122,6 +122,11 @@ class IdxReaderTest {
         assertOneLineNaming(error, images);
     }
 
+    @Test
+    void messagesAreAlwaysOneLine() {
+        assertEquals("a b c", new DataException("a\n  b\r\nc").getMessage());
+    }
+
     static void assertOneLineNaming(DataException error, Path file) {
         String message = error.getMessage();
         assertTrue(message.contains(file.toString()), "message should name " + file + ": " + message);
