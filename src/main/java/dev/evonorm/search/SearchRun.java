@@ -1,0 +1,150 @@
+package dev.evonorm.search;
+
+import dev.evonorm.graph.CanonicalForm;
+import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.Mutator;
+import dev.evonorm.graph.RandomGraphs;
+import dev.evonorm.screen.Stage;
+import dev.evonorm.screen.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The search loop: regularized (aging) evolution with tournament selection, or random search,
+ * over an asynchronous evaluator, recording every candidate in a journal as it finishes.
+ *
+ * <p>Evolution first fills the population with random candidates that pass every screen; then
+ * each proposal is a mutation of the winner of a tournament drawn from the population, and every
+ * accepted child pushes out the oldest member. A proposal whose canonical structure was seen
+ * before is recorded as a duplicate without evaluation and does not count against a candidate
+ * budget. Rejected and duplicate candidates never join the population.
+ *
+ * <p>Resuming: the journal is replayed (population, counters, known structures), and proposing
+ * continues at the next id. Every proposal draws from a generator derived from (seed, id), so with
+ * one worker a resumed run proposes exactly what the uninterrupted run would have.
+ */
+public final class SearchRun {
+    private final SearchConfig config;
+    private final Evaluator evaluator;
+    private final SearchJournal journal;
+    private final SearchListener listener;
+    private final AgingPopulation<CandidateRecord> population;
+    private final Map<String, Long> knownStructures = new HashMap<>();
+    private final SearchProgress progress = new SearchProgress();
+    private long nextId = 1;
+    private volatile boolean stopRequested;
+
+    public enum StopReason { BUDGET, EXHAUSTED, STOPPED }
+
+    public record Outcome(StopReason reason, SearchProgress.Snapshot progress, List<CandidateRecord> population) {
+    }
+
+    private record Finished(Proposal proposal, Verdict verdict) {
+    }
+
+    public SearchRun(SearchConfig config, Evaluator evaluator, SearchJournal journal, SearchListener listener) {
+        this.config = config;
+        this.evaluator = evaluator;
+        this.journal = journal;
+        this.listener = listener;
+        this.population = new AgingPopulation<>(config.populationSize());
+    }
+
+    /** Asks the run to stop proposing; candidates in flight still finish and are recorded. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public Outcome run() throws InterruptedException {
+        for (CandidateRecord r : journal.completed()) {
+            apply(r);
+            nextId = Math.max(nextId, r.id() + 1);
+        }
+        double before = journal.elapsedSeconds();
+        long sessionStart = System.nanoTime();
+        listener.onStart(progress.snapshot(before));
+
+        BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+        Map<Long, Proposal> inFlight = new LinkedHashMap<>();
+        int duplicatesInARow = 0;
+        StopReason reason = null;
+        while (true) {
+            while (reason == null && inFlight.size() < evaluator.parallelism()) {
+                double elapsed = before + (System.nanoTime() - sessionStart) / 1e9;
+                if (stopRequested) {
+                    reason = StopReason.STOPPED;
+                } else if (config.budget().exhausted(progress.evaluated() + inFlight.size(),
+                        Duration.ofMillis((long) (elapsed * 1000)))) {
+                    reason = StopReason.BUDGET;
+                } else if (duplicatesInARow >= config.maxConsecutiveDuplicates()) {
+                    reason = StopReason.EXHAUSTED;
+                } else {
+                    Proposal p = propose(nextId++);
+                    Long original = knownStructures.get(p.structuralHash());
+                    if (original != null) {
+                        duplicatesInARow++;
+                        record(CandidateRecord.structuralDuplicate(p, original), before, sessionStart);
+                        continue;
+                    }
+                    duplicatesInARow = 0;
+                    knownStructures.put(p.structuralHash(), p.id());
+                    inFlight.put(p.id(), p);
+                    evaluator.submit(p).whenComplete((verdict, error) -> finished.add(new Finished(p,
+                            error == null ? verdict : Verdict.rejected(Stage.TRAINING, "evaluation failed: " + error,
+                                    null, 0, null))));
+                }
+            }
+            if (inFlight.isEmpty()) {
+                break;
+            }
+            Finished f = finished.take();
+            inFlight.remove(f.proposal().id());
+            record(CandidateRecord.evaluated(f.proposal(), f.verdict()), before, sessionStart);
+        }
+        Outcome outcome = new Outcome(reason, progress.snapshot(before + (System.nanoTime() - sessionStart) / 1e9),
+                population.members());
+        listener.onFinish(outcome);
+        return outcome;
+    }
+
+    private void record(CandidateRecord r, double before, long sessionStart) {
+        apply(r);
+        double elapsed = before + (System.nanoTime() - sessionStart) / 1e9;
+        journal.record(r, population.members().stream().map(CandidateRecord::id).toList());
+        journal.saveElapsedSeconds(elapsed);
+        listener.onRecorded(r, progress.snapshot(elapsed));
+    }
+
+    /** Folds one finished candidate into the run state (used live and when replaying). */
+    private void apply(CandidateRecord r) {
+        progress.add(r);
+        knownStructures.putIfAbsent(r.structuralHash(), r.id());
+        if (r.accepted() && r.wasEvaluated()) {
+            population.add(r);
+        }
+    }
+
+    /** The proposal with this id, a pure function of (seed, id, population). */
+    Proposal propose(long id) {
+        SplittableRandom rng = CandidateSeeds.forCandidate(config.seed(), id);
+        if (config.strategy() == SearchStrategy.RANDOM_SEARCH || !population.isFull()) {
+            LayerGraph g = RandomGraphs.generate(config.space(), rng);
+            return new Proposal(id, Origin.RANDOM, 0, g, CanonicalForm.structuralHash(g));
+        }
+        List<CandidateRecord> tournament = population.sample(config.tournamentSize(), rng);
+        CandidateRecord parent = config.selection().winner(new ArrayList<>(tournament), rng);
+        LayerGraph child = Mutator.mutate(parent.graph(), config.space(), rng);
+        return new Proposal(id, Origin.MUTATION, parent.id(), child, CanonicalForm.structuralHash(child));
+    }
+
+    public List<CandidateRecord> population() {
+        return population.members();
+    }
+}

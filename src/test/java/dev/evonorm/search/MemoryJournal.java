@@ -1,0 +1,39 @@
+package dev.evonorm.search;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** An in-memory journal for tests. */
+final class MemoryJournal implements SearchJournal {
+    final List<CandidateRecord> records = new ArrayList<>();
+    final List<List<Long>> populations = new ArrayList<>();
+    double elapsed;
+
+    MemoryJournal() {
+    }
+
+    MemoryJournal(List<CandidateRecord> prefix) {
+        records.addAll(prefix);
+    }
+
+    @Override
+    public List<CandidateRecord> completed() {
+        return List.copyOf(records);
+    }
+
+    @Override
+    public void record(CandidateRecord candidate, List<Long> populationAfter) {
+        records.add(candidate);
+        populations.add(populationAfter);
+    }
+
+    @Override
+    public double elapsedSeconds() {
+        return elapsed;
+    }
+
+    @Override
+    public void saveElapsedSeconds(double seconds) {
+        elapsed = seconds;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.evonorm.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evonorm.graph.SearchSpace;
+import dev.evonorm.screen.Stage;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SearchRunTest {
+
+    private static SearchConfig config(SearchStrategy strategy, long budget, long seed) {
+        return new SearchConfig(strategy, SearchSpace.BATCH_DEPENDENT, Selection.PARETO, 8, 3,
+                Budget.ofCandidates(budget), seed, 10_000);
+    }
+
+    private static MemoryJournal run(SearchConfig config, MemoryJournal journal) throws InterruptedException {
+        try (InProcessEvaluator evaluator = new InProcessEvaluator(SyntheticFitness::evaluate)) {
+            new SearchRun(config, evaluator, journal, new SearchListener() { }).run();
+        }
+        return journal;
+    }
+
+    @Test
+    void evolutionRespectsBudgetPopulationAndParents() throws InterruptedException {
+        MemoryJournal j = run(config(SearchStrategy.EVOLUTION, 150, 1), new MemoryJournal());
+        assertEquals(150, j.records.stream().filter(CandidateRecord::wasEvaluated).count());
+        Set<Long> ids = new HashSet<>();
+        List<Long> populationBefore = List.of();
+        for (int i = 0; i < j.records.size(); i++) {
+            CandidateRecord r = j.records.get(i);
+            assertTrue(ids.add(r.id()), "ids are unique");
+            List<Long> after = j.populations.get(i);
+            assertTrue(after.size() <= 8);
+            if (r.origin() == Origin.MUTATION) {
+                assertTrue(populationBefore.contains(r.parentId()), "parent " + r.parentId() + " was in the population");
+                assertEquals(8, populationBefore.size(), "mutation starts once the population is full");
+            }
+            if (!r.accepted() || !r.wasEvaluated()) {
+                assertEquals(populationBefore, after, "rejected and duplicate candidates never join");
+            } else {
+                assertEquals(r.id(), after.get(after.size() - 1), "an accepted candidate joins as the newest");
+            }
+            if (!r.wasEvaluated()) {
+                assertEquals(Stage.DUPLICATE, r.verdict().stage());
+                assertTrue(ids.contains(r.duplicateOf()));
+            }
+            populationBefore = after;
+        }
+        assertTrue(j.records.stream().anyMatch(r -> r.origin() == Origin.MUTATION));
+    }
+
+    @Test
+    void resumedRunContinuesExactlyAsIfUninterrupted() throws InterruptedException {
+        MemoryJournal whole = run(config(SearchStrategy.EVOLUTION, 120, 7), new MemoryJournal());
+        for (int cut : new int[] {1, 5, 37, 90}) {
+            MemoryJournal resumed = run(config(SearchStrategy.EVOLUTION, 120, 7),
+                    new MemoryJournal(whole.records.subList(0, cut)));
+            assertEquals(whole.records.size(), resumed.records.size(), "cut at " + cut);
+            for (int i = 0; i < whole.records.size(); i++) {
+                CandidateRecord a = whole.records.get(i);
+                CandidateRecord b = resumed.records.get(i);
+                assertEquals(a.id(), b.id());
+                assertEquals(a.graph(), b.graph(), "candidate " + a.id() + " after a cut at " + cut);
+                assertEquals(a.parentId(), b.parentId());
+                assertEquals(a.verdict(), b.verdict());
+            }
+        }
+    }
+
+    @Test
+    void randomSearchOnlyDrawsRandomLayers() throws InterruptedException {
+        MemoryJournal j = run(config(SearchStrategy.RANDOM_SEARCH, 60, 3), new MemoryJournal());
+        assertTrue(j.records.stream().allMatch(r -> r.origin() == Origin.RANDOM && r.parentId() == 0));
+        assertEquals(60, j.records.stream().filter(CandidateRecord::wasEvaluated).count());
+    }
+
+    @Test
+    void evolutionClimbsFasterThanRandomSearchOnASyntheticFitness() throws InterruptedException {
+        double evo = 0;
+        double rs = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            evo += best(run(config(SearchStrategy.EVOLUTION, 200, seed), new MemoryJournal()));
+            rs += best(run(config(SearchStrategy.RANDOM_SEARCH, 200, seed), new MemoryJournal()));
+        }
+        assertTrue(evo > rs, "evolution " + evo / 5 + " vs random search " + rs / 5);
+    }
+
+    private static double best(MemoryJournal j) {
+        return j.records.stream().filter(CandidateRecord::accepted).mapToDouble(CandidateRecord::meanAccuracy).max().orElse(0);
+    }
+
+    @Test
+    void anEvaluatorFailureIsARejectionNotACrash() throws InterruptedException {
+        AtomicInteger calls = new AtomicInteger();
+        MemoryJournal j = new MemoryJournal();
+        try (InProcessEvaluator evaluator = new InProcessEvaluator(p -> {
+            if (calls.incrementAndGet() % 3 == 0) {
+                throw new IllegalStateException("engine exploded");
+            }
+            return SyntheticFitness.evaluate(p);
+        })) {
+            SearchRun.Outcome o = new SearchRun(config(SearchStrategy.EVOLUTION, 30, 2), evaluator, j,
+                    new SearchListener() { }).run();
+            assertEquals(SearchRun.StopReason.BUDGET, o.reason());
+        }
+        assertTrue(j.records.stream().anyMatch(r -> r.verdict().reason().contains("engine exploded")));
+    }
+
+    @Test
+    void stopRequestEndsTheRunAfterInFlightWork() throws InterruptedException {
+        MemoryJournal j = new MemoryJournal();
+        try (InProcessEvaluator evaluator = new InProcessEvaluator(SyntheticFitness::evaluate)) {
+            SearchRun[] holder = new SearchRun[1];
+            holder[0] = new SearchRun(config(SearchStrategy.EVOLUTION, 1000, 4), evaluator, j, new SearchListener() {
+                @Override
+                public void onRecorded(CandidateRecord record, SearchProgress.Snapshot progress) {
+                    if (progress.evaluated() == 10) {
+                        holder[0].requestStop();
+                    }
+                }
+            });
+            assertEquals(SearchRun.StopReason.STOPPED, holder[0].run().reason());
+        }
+        assertEquals(10, j.records.stream().filter(CandidateRecord::wasEvaluated).count());
+    }
+}
