@@ -11,11 +11,11 @@ import java.util.Set;
  * how many of three target primitives their live part uses (one "architecture" each), so that
  * evolution has something to climb.
  */
-final class SyntheticFitness {
+public final class SyntheticFitness {
     private SyntheticFitness() {
     }
 
-    static Verdict evaluate(Proposal p) {
+    public static Verdict evaluate(Proposal p) {
         LayerGraph g = p.graph();
         if (!g.readsInput()) {
             return Verdict.rejected(Stage.VALIDITY, "output does not depend on x", null, 0, null);
