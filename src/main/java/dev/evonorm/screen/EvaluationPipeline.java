@@ -1,0 +1,127 @@
+package dev.evonorm.screen;
+
+import dev.evonorm.data.DataSplits;
+import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.SearchSpace;
+import dev.evonorm.layers.LayerOptions;
+import dev.evonorm.layers.Layers;
+import dev.evonorm.layers.NormActFactory;
+import dev.evonorm.models.ArchConfig;
+import dev.evonorm.models.Architecture;
+import dev.evonorm.train.ProxyTrainer;
+import dev.evonorm.train.TrainConfig;
+import dev.evonorm.train.TrainResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Evaluates one candidate layer, cheapest stage first: validity → numeric sanity and functional
+ * hash → functional dedupe → quality protocol → stability protocol → full training on each search
+ * architecture. The first stage that rejects ends the evaluation; its stage and reason are the
+ * verdict. Nothing a candidate does makes this throw.
+ */
+public final class EvaluationPipeline {
+
+    /**
+     * @param qualitySteps training steps of the quality protocol (paper: 100)
+     * @param qualityThreshold minimum validation accuracy after them (paper: 0.2 for ten classes)
+     * @param stability the stability protocol's settings, or null to skip it
+     */
+    public record Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures,
+                           ArchConfig archConfig, TrainConfig training, int qualitySteps, double qualityThreshold,
+                           StabilityProtocol.Config stability) {
+    }
+
+    private final Settings settings;
+    private final DataSplits data;
+    private final FunctionalCache cache;
+
+    public EvaluationPipeline(Settings settings, DataSplits data, FunctionalCache cache) {
+        this.settings = settings;
+        this.data = data;
+        this.cache = cache;
+    }
+
+    public Verdict evaluate(LayerGraph graph, long candidateId) {
+        long start = System.nanoTime();
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        String hash = null;
+        Stage current = Stage.VALIDITY;
+        try {
+            long t = System.nanoTime();
+            Optional<String> invalid = StaticScreen.check(graph, settings.space());
+            seconds.put(Stage.VALIDITY.token(), since(t));
+            if (invalid.isPresent()) {
+                return Verdict.rejected(Stage.VALIDITY, invalid.get(), null, since(start), seconds);
+            }
+
+            current = Stage.NUMERIC;
+            t = System.nanoTime();
+            NumericProbe.Result probe = NumericProbe.probe(graph, settings.layerOptions());
+            hash = probe.functionalHash();
+            seconds.put(Stage.NUMERIC.token(), since(t));
+            if (probe.problem().isPresent()) {
+                return Verdict.rejected(Stage.NUMERIC, probe.problem().get(), hash, since(start), seconds);
+            }
+            OptionalLong original = cache.claim(hash, candidateId);
+            if (original.isPresent()) {
+                return Verdict.rejected(Stage.DUPLICATE, "same function as candidate " + original.getAsLong(), hash,
+                        since(start), seconds);
+            }
+
+            NormActFactory layer = Layers.graph(graph, settings.layerOptions());
+            Architecture first = settings.architectures().get(0);
+            current = Stage.QUALITY;
+            t = System.nanoTime();
+            TrainResult quality = ProxyTrainer.train(first, settings.archConfig(), layer, data,
+                    settings.training().withSteps(settings.qualitySteps()));
+            seconds.put(Stage.QUALITY.token(), since(t));
+            if (quality instanceof TrainResult.Failed f) {
+                return Verdict.rejected(Stage.QUALITY, first.name() + ": " + f.reason(), hash, since(start), seconds);
+            }
+            double qualityAccuracy = ((TrainResult.Trained) quality).accuracy();
+            if (qualityAccuracy < settings.qualityThreshold()) {
+                return Verdict.rejected(Stage.QUALITY, String.format("%s: accuracy %.3f after %d steps, below %.3f",
+                        first.name(), qualityAccuracy, settings.qualitySteps(), settings.qualityThreshold()),
+                        hash, since(start), seconds);
+            }
+
+            if (settings.stability() != null) {
+                current = Stage.STABILITY;
+                t = System.nanoTime();
+                StabilityProtocol.Result stable = StabilityProtocol.run(first, settings.archConfig(), layer, data,
+                        settings.stability(), settings.training().seed());
+                seconds.put(Stage.STABILITY.token(), since(t));
+                if (stable.rejected()) {
+                    return Verdict.rejected(Stage.STABILITY, first.name() + ": " + stable.reason(), hash,
+                            since(start), seconds);
+                }
+            }
+
+            current = Stage.TRAINING;
+            double[] accuracies = new double[settings.architectures().size()];
+            t = System.nanoTime();
+            for (int k = 0; k < accuracies.length; k++) {
+                Architecture arch = settings.architectures().get(k);
+                TrainResult result = ProxyTrainer.train(arch, settings.archConfig(), layer, data, settings.training());
+                if (result instanceof TrainResult.Failed f) {
+                    seconds.put(Stage.TRAINING.token(), since(t));
+                    return Verdict.rejected(Stage.TRAINING, arch.name() + ": " + f.reason(), hash, since(start), seconds);
+                }
+                accuracies[k] = ((TrainResult.Trained) result).accuracy();
+            }
+            seconds.put(Stage.TRAINING.token(), since(t));
+            return Verdict.accepted(accuracies, hash, since(start), seconds);
+        } catch (RuntimeException e) {
+            // An engine failure nobody anticipated is still a fact about this candidate.
+            return Verdict.rejected(current, "engine error: " + e, hash, since(start), seconds);
+        }
+    }
+
+    private static double since(long t) {
+        return (System.nanoTime() - t) / 1e9;
+    }
+}
