@@ -1,0 +1,48 @@
+package dev.evonorm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code evonorm} command. Errors a user can cause end in one line on stderr and exit code 2. */
+@Command(name = "evonorm", mixinStandardHelpOptions = true, version = "evonorm 0.1.0",
+        description = "Normalization-activation layers for DJL, and the EvoNorm layer search.",
+        subcommands = {RandomCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit code for bad input: a wrong flag, a malformed graph, a missing file. */
+    public static final int USAGE_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("evonorm: " + oneLine(ex.getMessage())
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return USAGE_ERROR;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof UserInputException) {
+                commandLine.getErr().println("evonorm: " + oneLine(ex.getMessage()));
+                return USAGE_ERROR;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "unknown error" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

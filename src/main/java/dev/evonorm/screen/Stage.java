@@ -1,0 +1,26 @@
+package dev.evonorm.screen;
+
+/**
+ * The stages a candidate passes through, cheapest first. A rejected candidate records the stage
+ * that rejected it; an accepted one reaches {@link #ACCEPTED}.
+ */
+public enum Stage {
+    /** Shape, node budget, batch-independence when the space requires it, reads the input at all. */
+    VALIDITY,
+    /** Forward/backward on random input: NaN/Inf, constant output. */
+    NUMERIC,
+    /** Same function (functional hash) as a candidate already evaluated in this run. */
+    DUPLICATE,
+    /** Accuracy after a short training below the threshold. */
+    QUALITY,
+    /** Adversarial gradient-norm ascent exceeds the threshold. */
+    STABILITY,
+    /** Full training on the K architectures failed (NaN loss, divergence, engine error). */
+    TRAINING,
+    /** Passed every screen and was trained on every architecture. */
+    ACCEPTED;
+
+    public String token() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
