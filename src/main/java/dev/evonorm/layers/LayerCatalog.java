@@ -1,5 +1,8 @@
 package dev.evonorm.layers;
 
+import dev.evonorm.graph.Formula;
+import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.PublishedGraphs;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,12 +21,12 @@ public final class LayerCatalog {
     public record Entry(String name, String description, String formula, boolean batchDependent) {
     }
 
-    private static final String B0 = "x / max(√s²_{b,h,w}(x), v1·x + √s²_{h,w}(x)) · γ + β";
-    private static final String B1 = "x / max(√s²_{b,h,w}(x), (x+1)·√μ_{h,w}(x²)) · γ + β";
-    private static final String B2 = "x / max(√s²_{b,h,w}(x), √μ_{h,w}(x²) − x) · γ + β";
-    private static final String S0 = "x·σ(v1·x) / √s²_{h,w,c/g}(x) · γ + β";
-    private static final String S1 = "x·σ(x) / √s²_{h,w,c/g}(x) · γ + β";
-    private static final String S2 = "x·σ(x) / √μ_{h,w,c/g}(x²) · γ + β";
+    private static final String B0 = evonorm(PublishedGraphs.B0);
+    private static final String B1 = evonorm(PublishedGraphs.B1);
+    private static final String B2 = evonorm(PublishedGraphs.B2);
+    private static final String S0 = evonorm(PublishedGraphs.S0);
+    private static final String S1 = evonorm(PublishedGraphs.S1);
+    private static final String S2 = evonorm(PublishedGraphs.S2);
 
     private static final List<Entry> ENTRIES = List.of(
             new Entry("bn-relu", "BatchNorm then ReLU (DJL BatchNorm; PyTorch running stats)", "max((x − μ_{b,h,w})/√(σ²_{b,h,w}+ε)·γ + β, 0)", true),
@@ -49,6 +52,11 @@ public final class LayerCatalog {
             new Entry("evonorm-s1a", "timm's S1a: ε = 1e-3; without activation keeps the normalization", S1, false),
             new Entry("evonorm-s2a", "timm's S2a: ε = 1e-3; without activation keeps the normalization", S2, false),
             new Entry("evonorm-b0-timm", "timm's B0: ε = 1e-3, Bessel-corrected running variance", B0, true));
+
+    /** The graph's formula with the affine that ends every EvoNorm layer. */
+    private static String evonorm(LayerGraph graph) {
+        return "(" + Formula.unicode(graph) + ")·γ + β";
+    }
 
     /** All named layers, in a stable order. */
     public static List<Entry> entries() {
