@@ -97,6 +97,11 @@ public class GraphBlock extends ChannelBlock {
         return options;
     }
 
+    /** Fails with a one-line message when the group setting cannot serve {@code channels}. */
+    public void validateChannels(int channels) {
+        checkChannels(channels);
+    }
+
     @Override
     protected void checkChannels(int channels) {
         if (graph.primitivesUsed().stream().anyMatch(p -> p.reduction().orElse(null) == Reduction.GROUP)) {
