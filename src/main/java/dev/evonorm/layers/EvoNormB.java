@@ -21,7 +21,8 @@ import ai.djl.util.PairList;
  *
  * <p>Full-size work per forward: one sum and one norm pass for all statistics (batch statistics
  * come from the per-(n,c) sums), one fused pass for the right operand of max (v1·x + b, (x+1)·r or
- * r − x are all per-(n,c) affine maps of x), the max, the quotient, and one fused pass for γ/β.
+ * r − x are all per-(n,c) affine maps of x, minus the left operand), a relu and an add for the
+ * max, the quotient, and one fused pass for γ/β.
  * In affine-only mode (a NORM_ONLY position) it is x·γ + β.
  */
 public class EvoNormB extends ChannelBlock {
@@ -78,21 +79,26 @@ public class EvoNormB extends ChannelBlock {
         } else {
             batchStd = RunningStatistic.asChannels(runningVar, x).add(eps).sqrt();
         }
-        NDArray right = switch (variant) {
+        // max(a, u) = a + relu(u − a): torch's maximum costs about four full passes forward and
+        // backward (tie masks for both operands); relu is one each way, and "− a" folds into the
+        // fused per-(n,c) affine that builds u.
+        NDArray negA = batchStd.neg();
+        NDArray excess = switch (variant) {
             case B0 -> {
                 NDArray instanceStd = Moments.variance(moments.mean(), moments.meanOfSquares()).add(eps).sqrt();
-                yield ChannelAffine.apply(x, perChannel(store, v1, x, training), instanceStd);
+                yield ChannelAffine.apply(x, perChannel(store, v1, x, training), instanceStd.add(negA));
             }
             case B1 -> {
                 NDArray rms = moments.meanOfSquares().sqrt();
-                yield ChannelAffine.apply(x, rms, rms);
+                yield ChannelAffine.apply(x, rms, rms.add(negA));
             }
             case B2 -> {
                 NDArray rms = moments.meanOfSquares().sqrt();
-                yield ChannelAffine.apply(x, x.getManager().full(new Shape(1, 1, 1, 1), -1f), rms);
+                yield ChannelAffine.apply(x, x.getManager().full(new Shape(1, 1, 1, 1), -1f), rms.add(negA));
             }
         };
-        NDArray normalized = x.div(right.maximum(batchStd));
+        NDArray denominator = excess.getNDArrayInternal().relu().add(batchStd);
+        NDArray normalized = x.div(denominator);
         return new NDList(ChannelAffine.apply(normalized, g, b));
     }
 }

@@ -76,7 +76,7 @@ public class EvoNormS extends ChannelBlock {
         NDArray numerator = x;
         if (mode == Mode.FULL) {
             NDArray gate = variant == Variant.S0
-                    ? x.mul(perChannel(store, v1, x, training)).getNDArrayInternal().sigmoid()
+                    ? ChannelAffine.apply(x, perChannel(store, v1, x, training), null).getNDArrayInternal().sigmoid()
                     : x.getNDArrayInternal().sigmoid();
             numerator = x.mul(gate);
         }

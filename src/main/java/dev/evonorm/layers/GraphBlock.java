@@ -237,6 +237,19 @@ public class GraphBlock extends ChannelBlock {
                     default -> full.thenAffine(reduced.pow(-1), null, nonNegative);
                 };
             }
+            if (op == Primitive.MAX && a.isFull() != b.isFull()) {
+                // max(u, p) = relu(u − p) + p: one fused pass (u's pending affine takes the − p),
+                // a relu, and the + p stays pending. torch's maximum would cost about four full
+                // passes forward and backward.
+                int fullIndex = a.isFull() ? leftIndex : rightIndex;
+                GraphValue full = a.isFull() ? a : b;
+                if (full.isDeferredSquare()) {
+                    full = GraphValue.of(tensor(fullIndex), true);
+                }
+                NDArray p = tensor(a.isFull() ? rightIndex : leftIndex);
+                NDArray excess = full.thenAffine(null, p.neg(), false).materialize();
+                return GraphValue.of(excess.getNDArrayInternal().relu(), true).thenAffine(null, p, nonNegative);
+            }
             NDArray l = tensor(leftIndex);
             NDArray r = tensor(rightIndex);
             // Results attach to the first operand's manager; every value here is the input's.
