@@ -37,9 +37,14 @@ public final class LayerBench {
      * @param shape the input shape
      * @param warmUp untimed rounds
      * @param iterations timed rounds
-     * @param medianMs median milliseconds per forward+backward step, by layer name
+     * @param threads PyTorch intra-op threads
+     * @param medianMs median wall-clock milliseconds per forward+backward step, by layer name
+     * @param medianCpuMs median CPU milliseconds of the calling thread per step: insensitive to
+     *     other processes on a shared machine; the whole work with one intra-op thread, the
+     *     caller's share (about half) with two
      */
-    public record Result(Shape shape, int warmUp, int iterations, Map<String, Double> medianMs) {
+    public record Result(Shape shape, int warmUp, int iterations, int threads, Map<String, Double> medianMs,
+            Map<String, Double> medianCpuMs) {
 
         /** median(layer) / median(bn-relu). */
         public double overBatchNormRelu(String layer) {
@@ -55,14 +60,16 @@ public final class LayerBench {
         public String report() {
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "layer forward+backward, input %s float32, training mode, %d warm-up + %d timed rounds (interleaved), %d intra-op threads%n",
-                    shape, warmUp, iterations, Runtime.getRuntime().availableProcessors()));
-            s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s%n", "layer", "median ms", "/ bn-relu", "graph / hand"));
+                    shape, warmUp, iterations, threads));
+            s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s %12s %12s%n", "layer", "median ms", "/ bn-relu", "graph / hand", "cpu ms", "cpu/bn-relu"));
             for (Map.Entry<String, Double> e : medianMs.entrySet()) {
                 String name = e.getKey();
                 String ratio = name.endsWith("-graph")
                         ? String.format(Locale.ROOT, "%.2f", graphOverHandWritten(name.substring(0, name.length() - 6)))
                         : "";
-                s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s%n", name, e.getValue(), overBatchNormRelu(name), ratio));
+                double cpu = medianCpuMs.get(name);
+                s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s %12.2f %12.2f%n", name, e.getValue(),
+                        overBatchNormRelu(name), ratio, cpu, cpu / medianCpuMs.get("bn-relu")));
             }
             return s.toString();
         }
@@ -75,6 +82,8 @@ public final class LayerBench {
 
     public static Result run(List<String> layers, Shape shape, int warmUp, int iterations) {
         Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, double[]> cpuTimes = new LinkedHashMap<>();
+        java.lang.management.ThreadMXBean threadClock = java.lang.management.ManagementFactory.getThreadMXBean();
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
             x.setRequiresGradient(true);
@@ -84,21 +93,27 @@ public final class LayerBench {
                 block.initialize(manager, DataType.FLOAT32, shape);
                 blocks.add(block);
                 times.put(name, new double[iterations]);
+                cpuTimes.put(name, new double[iterations]);
             }
             for (int round = 0; round < warmUp + iterations; round++) {
                 for (int k = 0; k < blocks.size(); k++) {
+                    long cpuStart = threadClock.getCurrentThreadCpuTime();
                     long start = System.nanoTime();
                     step(blocks.get(k), manager, x);
                     double ms = (System.nanoTime() - start) / 1e6;
+                    double cpuMs = (threadClock.getCurrentThreadCpuTime() - cpuStart) / 1e6;
                     if (round >= warmUp) {
                         times.get(layers.get(k))[round - warmUp] = ms;
+                        cpuTimes.get(layers.get(k))[round - warmUp] = cpuMs;
                     }
                 }
             }
         }
         Map<String, Double> medians = new LinkedHashMap<>();
         times.forEach((name, t) -> medians.put(name, median(t)));
-        return new Result(shape, warmUp, iterations, medians);
+        Map<String, Double> cpuMedians = new LinkedHashMap<>();
+        cpuTimes.forEach((name, t) -> cpuMedians.put(name, median(t)));
+        return new Result(shape, warmUp, iterations, ai.djl.pytorch.jni.JniUtils.getNumThreads(), medians, cpuMedians);
     }
 
     private static void step(Block block, NDManager manager, NDArray x) {

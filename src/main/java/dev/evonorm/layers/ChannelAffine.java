@@ -13,7 +13,10 @@ import ai.djl.ndarray.types.Shape;
  * variance 1 and eps 0 computes exactly {@code x·w + b} in one vectorized pass and has a fused
  * backward that also yields the reductions for w and b. A per-(n,c) scale is served by viewing x as
  * (1, N·C, H, W). This is how the final γ/β affine and every "full value times/plus a reduced
- * value" chain of a layer become a single pass.
+ * value" chain of a layer become a single pass. Measured on (64,32,32,32), one thread, forward +
+ * backward: batch_norm 5.4 ms vs mul+add 4.4 ms in isolation, but equal or faster inside whole
+ * layers, and much faster with two threads on a busy machine (fewer parallel regions to stall);
+ * a lone product or sum stays a plain op (mul 3.5 ms vs 5.3 ms).
  */
 final class ChannelAffine {
     private ChannelAffine() {
@@ -26,6 +29,13 @@ final class ChannelAffine {
      * @return x·scale + shift, shaped like x, attached to x's manager
      */
     static NDArray apply(NDArray x, NDArray scale, NDArray shift) {
+        // A lone product or sum is already one kernel each way, and measured faster than batch_norm.
+        if (shift == null) {
+            return scale == null ? x : x.mul(scale);
+        }
+        if (scale == null) {
+            return x.add(shift);
+        }
         Shape shape = x.getShape();
         long n = shape.get(0);
         long c = shape.get(1);
@@ -34,8 +44,8 @@ final class ChannelAffine {
                 || (shift != null && shift.getShape().get(0) > 1);
         long k = perSample ? n * c : c;
         Shape reducedShape = perSample ? new Shape(n, c, 1, 1) : new Shape(1, c, 1, 1);
-        NDArray w = scale == null ? manager.ones(new Shape(k)) : flatten(scale, reducedShape, k);
-        NDArray b = shift == null ? manager.zeros(new Shape(k)) : flatten(shift, reducedShape, k);
+        NDArray w = flatten(scale, reducedShape, k);
+        NDArray b = flatten(shift, reducedShape, k);
         NDArray mean = manager.zeros(new Shape(k));
         NDArray var = manager.ones(new Shape(k));
         NDArray input = perSample ? x.reshape(1, k, shape.get(2), shape.get(3)) : x;
