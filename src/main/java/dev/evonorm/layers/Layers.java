@@ -1,9 +1,13 @@
 package dev.evonorm.layers;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
+import dev.evonorm.graph.GraphJson;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.PublishedGraphs;
 import java.util.Locale;
@@ -32,7 +36,8 @@ public final class Layers {
         String name = spec == null ? "" : spec.trim();
         if (name.startsWith(GRAPH_PREFIX)) {
             LayerGraph graph = GraphSpec.read(name.substring(GRAPH_PREFIX.length()));
-            return named("graph", (c, p) -> graphBlock(graph, options, c, p));
+            // Named by its JSON, so a run record names exactly the layer that was built.
+            return named(GRAPH_PREFIX + GraphJson.toJson(graph), (c, p) -> graphBlock(graph, options, c, p));
         }
         name = name.toLowerCase(Locale.ROOT);
         if (name.equals("frn")) {
@@ -41,12 +46,12 @@ public final class Layers {
         LayerOptions timmA = options.withEps(1e-3).withNormOnly(NormOnlyPolicy.NORMALIZE);
         return switch (name) {
             case "bn-relu" -> named(name, (c, p) -> batchNorm(options, p == NormPosition.NORM_ACT ? Activation.reluBlock() : null));
-            case "bn-silu" -> named(name, (c, p) -> batchNorm(options, p == NormPosition.NORM_ACT ? new ai.djl.nn.LambdaBlock(l -> new ai.djl.ndarray.NDList(silu(l.singletonOrThrow())), "silu") : null));
+            case "bn-silu" -> named(name, (c, p) -> batchNorm(options, p == NormPosition.NORM_ACT ? new LambdaBlock(l -> new NDList(silu(l.singletonOrThrow())), "silu") : null));
             case "gn-relu" -> named(name, (c, p) -> checked(new GroupNormBlock(GroupNormBlock.Kind.GROUP, options, p == NormPosition.NORM_ACT), c, options));
             case "ln-relu" -> named(name, (c, p) -> new GroupNormBlock(GroupNormBlock.Kind.LAYER, options, p == NormPosition.NORM_ACT));
             case "in-relu" -> named(name, (c, p) -> new GroupNormBlock(GroupNormBlock.Kind.INSTANCE, options, p == NormPosition.NORM_ACT));
             case "frn-tlu" -> named(name, (c, p) -> new FrnTlu(options, p == NormPosition.NORM_ACT));
-            case "relu" -> named(name, (c, p) -> p == NormPosition.NORM_ACT ? Activation.reluBlock() : new ai.djl.nn.LambdaBlock(l -> l, "identity"));
+            case "relu" -> named(name, (c, p) -> p == NormPosition.NORM_ACT ? Activation.reluBlock() : new LambdaBlock(l -> l, "identity"));
             case "evonorm-b0" -> named(name, (c, p) -> evoB(EvoNormB.Variant.B0, options, p));
             case "evonorm-b1" -> named(name, (c, p) -> evoB(EvoNormB.Variant.B1, options, p));
             case "evonorm-b2" -> named(name, (c, p) -> evoB(EvoNormB.Variant.B2, options, p));
@@ -108,7 +113,7 @@ public final class Layers {
         return activation == null ? bn : new SequentialBlock().add(bn).add(activation);
     }
 
-    private static ai.djl.ndarray.NDArray silu(ai.djl.ndarray.NDArray x) {
+    private static NDArray silu(NDArray x) {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
