@@ -224,6 +224,9 @@ final class DoubleReference {
                 }
                 case "frn-tlu" -> Math.max(g * xi / Math.sqrt(instMs[i] + eps) + b, tau[ch]);
                 case "relu" -> Math.max(0, xi);
+                case "affine" -> xi * g + b;
+                case "normalize-group-std" -> xi / Math.sqrt(groupVar[i] + eps) * g + b;
+                case "normalize-group-rms" -> xi / Math.sqrt(groupMs[i]) * g + b;
                 default -> throw new IllegalArgumentException(name);
             };
         }

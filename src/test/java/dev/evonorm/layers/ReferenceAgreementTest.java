@@ -103,6 +103,16 @@ class ReferenceAgreementTest {
         for (String name : List.of("evonorm-b0", "evonorm-b1", "evonorm-b2", "evonorm-s0", "evonorm-s1", "evonorm-s2")) {
             tests.add(DynamicTest.dynamicTest(name + "-graph", () -> checkNamed(name + "-graph", name, 8)));
         }
+        // Variants: timm's eps 1e-3, and what each family becomes where the host has no activation.
+        tests.add(DynamicTest.dynamicTest("evonorm-b0-timm", () -> checkNamed("evonorm-b0-timm", "evonorm-b0", 1e-3, NormPosition.NORM_ACT, 9)));
+        tests.add(DynamicTest.dynamicTest("evonorm-s0a", () -> checkNamed("evonorm-s0a", "evonorm-s0", 1e-3, NormPosition.NORM_ACT, 9)));
+        tests.add(DynamicTest.dynamicTest("evonorm-s0a norm-only", () -> checkNamed("evonorm-s0a", "normalize-group-std", 1e-3, NormPosition.NORM_ONLY, 9)));
+        tests.add(DynamicTest.dynamicTest("evonorm-s1a norm-only", () -> checkNamed("evonorm-s1a", "normalize-group-std", 1e-3, NormPosition.NORM_ONLY, 9)));
+        tests.add(DynamicTest.dynamicTest("evonorm-s2a norm-only", () -> checkNamed("evonorm-s2a", "normalize-group-rms", 1e-3, NormPosition.NORM_ONLY, 9)));
+        for (String name : List.of("evonorm-b0", "evonorm-b0-timm", "evonorm-s0", "evonorm-s1-graph", "evonorm-b2-graph")) {
+            tests.add(DynamicTest.dynamicTest(name + " norm-only (official: affine)",
+                    () -> checkNamed(name, "affine", 1e-5, NormPosition.NORM_ONLY, 9)));
+        }
         return tests;
     }
 
@@ -133,13 +143,17 @@ class ReferenceAgreementTest {
     }
 
     private void checkNamed(String factoryName, String referenceName, long seed) {
+        checkNamed(factoryName, referenceName, 1e-5, NormPosition.NORM_ACT, seed);
+    }
+
+    private void checkNamed(String factoryName, String referenceName, double eps, NormPosition position, long seed) {
         Random rng = new Random(seed + factoryName.hashCode());
         LayerOptions options = LayerOptions.defaults().withGroups(GroupSpec.exactly(2));
-        DoubleReference.Params p = randomParams(rng, 1e-5, 2);
+        DoubleReference.Params p = randomParams(rng, eps, 2);
         double[] tau = Harness.uniform(rng, C, -0.3, 0.3);
         double[] x = Harness.awayFromZero(rng, ref.size(), 0.2, 2.0);
         double[] weights = Harness.uniform(rng, ref.size(), -1, 1);
-        Block block = Layers.factory(factoryName, options).create(C, NormPosition.NORM_ACT);
+        Block block = Layers.factory(factoryName, options).create(C, position);
         Harness.initialized(block, manager, SHAPE);
         boolean hasV1 = block.getParameters().keys().stream().anyMatch(k -> k.endsWith("v1"));
         boolean hasTau = block.getParameters().keys().stream().anyMatch(k -> k.endsWith("tau"));
