@@ -35,6 +35,11 @@ import java.util.Map;
  * broadcast, so e.g. √s²(x) costs C or N·C roots. Chains of products/sums of a full tensor with
  * reduced values are fused into one pass, and so is the final affine ({@link GraphValue}). The
  * output is broadcast to the input shape only at the end.
+ *
+ * <p>Because of these rewrites (max(u, p) = relu(u − p) + p, (b·s + t)/r = b·(s/r) + t/r, variance
+ * as E[v²] − E[v]²), finite results equal the literal op-by-op evaluation up to float rounding,
+ * but where values overflow the non-finite result may differ in kind from the literal one (NaN
+ * instead of ±Inf, e.g. max(u, −∞) gives NaN here). Screens treat both as non-finite.
  */
 public class GraphBlock extends ChannelBlock {
 
@@ -114,17 +119,18 @@ public class GraphBlock extends ChannelBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Evaluation evaluation = new Evaluation(store, x, training);
-        GraphValue out = evaluation.value(graph.outputIndex());
+        int output = graph.outputIndex();
+        GraphValue out = evaluation.value(output);
         NDArray g = perChannel(store, gamma, x, training);
         NDArray b = perChannel(store, beta, x, training);
         NDArray y;
         if (out.isFull()) {
-            GraphValue plain = out.isDeferredSquare() ? GraphValue.of(out.materialize(), true) : out;
+            GraphValue plain = out.isDeferredSquare() ? GraphValue.of(evaluation.tensor(output), true) : out;
             y = plain.thenAffine(g, b, false).materialize();
         } else {
             // A reduced output (the graph ignores x, or aggregates last): affine on the small
             // shape, then materialize at the input's shape.
-            NDArray small = out.materialize().mul(g).add(b);
+            NDArray small = evaluation.tensor(output).mul(g).add(b);
             y = small.add(x.zerosLike());
         }
         return new NDList(y);
@@ -181,9 +187,12 @@ public class GraphBlock extends ChannelBlock {
         }
 
         /** Node {@code index}'s tensor; deferred work is done once and the result kept. */
-        private NDArray tensor(int index) {
+        NDArray tensor(int index) {
             GraphValue v = value(index);
-            if (v.isDeferredSquare() || v.hasPendingAffine()) {
+            if (v.isDeferredSquare()) {
+                v = GraphValue.of(tensor(v.squareOf()).square(), true);
+                values[index] = v;
+            } else if (v.hasPendingAffine()) {
                 v = GraphValue.of(v.materialize(), v.nonNegative());
                 values[index] = v;
             }
@@ -193,7 +202,7 @@ public class GraphBlock extends ChannelBlock {
         private GraphValue unary(Primitive op, int inputIndex) {
             GraphValue a = value(inputIndex);
             if (op == Primitive.SQUARE && a.isFull() && !a.isDeferredSquare()) {
-                return GraphValue.squareOf(a);
+                return GraphValue.squareOf(inputIndex);
             }
             if (op == Primitive.NEG && a.isFull() && !a.isDeferredSquare()) {
                 return a.thenAffine(minusOne(), null, false);
@@ -278,17 +287,12 @@ public class GraphBlock extends ChannelBlock {
             GraphValue input = value(inputIndex);
             NDArray mean;
             NDArray meanOfSquares = null;
-            if (input.isDeferredSquare()) {
-                // μ(v²) directly from v's moments; its second moment would need μ(v⁴): materialize then.
-                if (variance) {
-                    Moments m = momentsOf(inputIndex, input);
-                    mean = m.mean();
-                    meanOfSquares = m.meanOfSquares();
-                } else {
-                    mean = momentsOf(input.squareOf()).meanOfSquares();
-                }
+            if (input.isDeferredSquare() && !variance) {
+                // μ(v²) directly from v's moments (one norm pass, v² never built). The variance of
+                // v² would need μ(v⁴): then v² is materialized like any value.
+                mean = momentsOf(input.squareOf()).meanOfSquares();
             } else {
-                Moments m = momentsOf(inputIndex, input);
+                Moments m = momentsOf(inputIndex);
                 mean = m.mean();
                 meanOfSquares = variance ? m.meanOfSquares() : null;
             }
@@ -319,18 +323,13 @@ public class GraphBlock extends ChannelBlock {
         }
 
         /** Moments of node {@code index}'s value (materialized), shared by all its aggregates. */
-        private Moments momentsOf(int index, GraphValue value) {
-            return moments.computeIfAbsent(index, i -> new Moments(tensor(i)));
-        }
-
-        /** Moments of a value that is not a node of its own (the inside of a deferred square). */
-        private Moments momentsOf(GraphValue value) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] == value) {
-                    return momentsOf(i, value);
-                }
+        private Moments momentsOf(int index) {
+            Moments m = moments.get(index);
+            if (m == null) {
+                m = new Moments(tensor(index));
+                moments.put(index, m);
             }
-            return new Moments(value.materialize());
+            return m;
         }
     }
 }

@@ -11,25 +11,28 @@ import ai.djl.ndarray.NDArray;
  *       {@code scale}/{@code shift} (either may be null): products, quotients, sums and negations
  *       of a full value with a reduced one only update scale/shift on C or N·C numbers, and the
  *       whole chain becomes one fused pass ({@link ChannelAffine}) when something needs the tensor;
- *   <li>{@code squareOf}: x² of a full value, left unmaterialized because a following mean only
+ *   <li>{@code squareOf}: the square of a full node's value (by node index), left unmaterialized because a following mean only
  *       needs μ_{h,w}(v²), which {@link Moments} gets from one norm pass.
  * </ul>
  *
  * {@code nonNegative} records that the value cannot be negative (a second moment, a square, …), so
  * signed_sqrt of it is the plain root.
  */
-record GraphValue(NDArray base, NDArray scale, NDArray shift, GraphValue squareOf, boolean nonNegative) {
+record GraphValue(NDArray base, NDArray scale, NDArray shift, int squareOf, boolean nonNegative) {
+
+    private static final int NONE = -1;
 
     static GraphValue of(NDArray array, boolean nonNegative) {
-        return new GraphValue(array, null, null, null, nonNegative);
+        return new GraphValue(array, null, null, NONE, nonNegative);
     }
 
-    static GraphValue squareOf(GraphValue full) {
-        return new GraphValue(null, null, null, full, true);
+    /** The square of node {@code index}'s (full) value, not yet computed. */
+    static GraphValue squareOf(int index) {
+        return new GraphValue(null, null, null, index, true);
     }
 
     boolean isDeferredSquare() {
-        return squareOf != null;
+        return squareOf != NONE;
     }
 
     boolean hasPendingAffine() {
@@ -38,16 +41,16 @@ record GraphValue(NDArray base, NDArray scale, NDArray shift, GraphValue squareO
 
     /** True when h·w > 1 and the value spans it, i.e. it is a full-size tensor. */
     boolean isFull() {
-        if (squareOf != null) {
+        if (isDeferredSquare()) {
             return true;
         }
         return base.getShape().get(2) * base.getShape().get(3) > 1;
     }
 
-    /** The tensor itself, computing any deferred work. */
+    /** The tensor itself, applying a pending affine. A deferred square is materialized by its evaluation, which knows the node. */
     NDArray materialize() {
-        if (squareOf != null) {
-            return squareOf.materialize().square();
+        if (isDeferredSquare()) {
+            throw new IllegalStateException("a deferred square is materialized through its node");
         }
         if (hasPendingAffine()) {
             return ChannelAffine.apply(base, scale, shift);
@@ -66,6 +69,6 @@ record GraphValue(NDArray base, NDArray scale, NDArray shift, GraphValue squareO
         if (t != null) {
             newShift = newShift == null ? t : newShift.add(t);
         }
-        return new GraphValue(base, newScale, newShift, null, nonNegativeResult);
+        return new GraphValue(base, newScale, newShift, NONE, nonNegativeResult);
     }
 }
