@@ -1,0 +1,145 @@
+package dev.evonorm.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.evonorm.layers.Layers;
+import dev.evonorm.layers.NormPosition;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Forward+backward speed of the norm-act layers on a (64,32,32,32) float tensor in training mode:
+ * DJL BatchNorm+ReLU, each hand-written EvoNorm and each graph form. One step is forward, sum of
+ * the output, backward (input gradient included, as inside a network) in a GradientCollector.
+ * Layers are measured interleaved — one step of each, round after round — so that the machine's
+ * drift hits all of them alike; the figure is the median per layer.
+ */
+public final class LayerBench {
+    private LayerBench() {
+    }
+
+    public static final List<String> LAYERS = List.of("bn-relu",
+            "evonorm-b0", "evonorm-b1", "evonorm-b2", "evonorm-s0", "evonorm-s1", "evonorm-s2",
+            "evonorm-b0-graph", "evonorm-b1-graph", "evonorm-b2-graph", "evonorm-s0-graph", "evonorm-s1-graph", "evonorm-s2-graph");
+
+    /**
+     * @param shape the input shape
+     * @param warmUp untimed rounds
+     * @param iterations timed rounds
+     * @param threads PyTorch intra-op threads
+     * @param medianMs median wall-clock milliseconds per forward+backward step, by layer name
+     * @param medianCpuMs median CPU milliseconds of the calling thread per step: insensitive to
+     *     other processes on a shared machine; the whole work with one intra-op thread, the
+     *     caller's share (about half) with two
+     */
+    public record Result(Shape shape, int warmUp, int iterations, int threads, Map<String, Double> medianMs,
+            Map<String, Double> medianCpuMs) {
+
+        /** median(layer) / median(bn-relu). */
+        public double overBatchNormRelu(String layer) {
+            return medianMs.get(layer) / medianMs.get("bn-relu");
+        }
+
+        /** median(evonorm-x-graph) / median(evonorm-x). */
+        public double graphOverHandWritten(String evonorm) {
+            return medianMs.get(evonorm + "-graph") / medianMs.get(evonorm);
+        }
+
+        /** A table for the terminal and docs/benchmarks.md. */
+        public String report() {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "layer forward+backward, input %s float32, training mode, %d warm-up + %d timed rounds (interleaved), %d intra-op threads%n",
+                    shape, warmUp, iterations, threads));
+            s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s %12s %12s%n", "layer", "median ms", "/ bn-relu", "graph / hand", "cpu ms", "cpu/bn-relu"));
+            for (Map.Entry<String, Double> e : medianMs.entrySet()) {
+                String name = e.getKey();
+                String ratio = name.endsWith("-graph")
+                        ? String.format(Locale.ROOT, "%.2f", graphOverHandWritten(name.substring(0, name.length() - 6)))
+                        : "";
+                double cpu = medianCpuMs.get(name);
+                s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s %12.2f %12.2f%n", name, e.getValue(),
+                        overBatchNormRelu(name), ratio, cpu, cpu / medianCpuMs.get("bn-relu")));
+            }
+            return s.toString();
+        }
+    }
+
+    /** Runs the benchmark over {@link #LAYERS} on (64,32,32,32). */
+    public static Result run(int warmUp, int iterations) {
+        return run(LAYERS, new Shape(64, 32, 32, 32), warmUp, iterations);
+    }
+
+    public static Result run(List<String> layers, Shape shape, int warmUp, int iterations) {
+        Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, double[]> cpuTimes = new LinkedHashMap<>();
+        java.lang.management.ThreadMXBean threadClock = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
+            x.setRequiresGradient(true);
+            List<Block> blocks = new ArrayList<>();
+            for (String name : layers) {
+                Block block = Layers.factory(name).create((int) shape.get(1), NormPosition.NORM_ACT);
+                block.initialize(manager, DataType.FLOAT32, shape);
+                blocks.add(block);
+                times.put(name, new double[iterations]);
+                cpuTimes.put(name, new double[iterations]);
+            }
+            for (int round = 0; round < warmUp + iterations; round++) {
+                for (int k = 0; k < blocks.size(); k++) {
+                    long cpuStart = threadClock.getCurrentThreadCpuTime();
+                    long start = System.nanoTime();
+                    step(blocks.get(k), manager, x);
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    double cpuMs = (threadClock.getCurrentThreadCpuTime() - cpuStart) / 1e6;
+                    if (round >= warmUp) {
+                        times.get(layers.get(k))[round - warmUp] = ms;
+                        cpuTimes.get(layers.get(k))[round - warmUp] = cpuMs;
+                    }
+                }
+            }
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        times.forEach((name, t) -> medians.put(name, median(t)));
+        Map<String, Double> cpuMedians = new LinkedHashMap<>();
+        cpuTimes.forEach((name, t) -> cpuMedians.put(name, median(t)));
+        return new Result(shape, warmUp, iterations, ai.djl.pytorch.jni.JniUtils.getNumThreads(), medians, cpuMedians);
+    }
+
+    private static void step(Block block, NDManager manager, NDArray x) {
+        try (NDManager step = manager.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            // Ops attach their results to the input's manager: lend x to the step's manager so the
+            // step's temporaries are freed with it (and x returns to its owner afterwards).
+            x.tempAttach(step);
+            NDArray y = block.forward(new ParameterStore(step, false), new NDList(x), true).singletonOrThrow();
+            collector.backward(y.sum());
+            // Read one value so the step has finished (PyTorch CPU is synchronous; this is cheap).
+            y.getFloat(0, 0, 0, 0);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** {@code LayerBench [warmUp] [iterations]}: prints the table. */
+    public static void main(String[] args) {
+        int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        System.out.print(run(warmUp, iterations).report());
+    }
+}
