@@ -35,9 +35,7 @@ public final class Layers {
     public static NormActFactory factory(String spec, LayerOptions options) {
         String name = spec == null ? "" : spec.trim();
         if (name.startsWith(GRAPH_PREFIX)) {
-            LayerGraph graph = GraphSpec.read(name.substring(GRAPH_PREFIX.length()));
-            // Named by its JSON, so a run record names exactly the layer that was built.
-            return named(GRAPH_PREFIX + GraphJson.toJson(graph), (c, p) -> graphBlock(graph, options, c, p));
+            return graph(GraphSpec.read(name.substring(GRAPH_PREFIX.length())), options);
         }
         name = name.toLowerCase(Locale.ROOT);
         if (name.equals("frn")) {
@@ -74,6 +72,14 @@ public final class Layers {
                         + ", frn, or graph:<path to a JSON file or inline JSON>");
             }
         };
+    }
+
+    /**
+     * The factory for a layer given as a graph, as the search uses it. Named by its JSON, so a run
+     * record names exactly the layer that was built.
+     */
+    public static NormActFactory graph(LayerGraph graph, LayerOptions options) {
+        return named(GRAPH_PREFIX + GraphJson.toJson(graph), (c, p) -> graphBlock(graph, options, c, p));
     }
 
     /** {@link #factory(String, LayerOptions)} with the official defaults. */
