@@ -1,0 +1,131 @@
+package dev.evonorm.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.evonorm.layers.NormActFactory;
+import dev.evonorm.layers.NormPosition;
+import dev.evonorm.models.ArchConfig;
+import dev.evonorm.models.Architecture;
+import dev.evonorm.models.Architectures;
+import dev.evonorm.models.ParameterCount;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Times one SGD step (forward + backward + update) of every architecture with BN-ReLU, so the
+ * default sizes can be checked against the proxy-training budget. Not a test: it only prints.
+ *
+ * <p>Usage: {@code ArchBench [--batch=128] [--steps=20] [--sizes=28,14] [name ...]}; prints one
+ * line per architecture and input size with the median and the 10th/90th percentile step time.
+ */
+public final class ArchBench {
+    private static final int WARMUP_STEPS = 5;
+
+    private ArchBench() {
+    }
+
+    public static void main(String[] args) {
+        int batch = 128;
+        int steps = 20;
+        int[] sizes = {28, 14};
+        List<String> names = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("--batch=")) {
+                batch = Integer.parseInt(arg.substring("--batch=".length()));
+            } else if (arg.startsWith("--steps=")) {
+                steps = Integer.parseInt(arg.substring("--steps=".length()));
+            } else if (arg.startsWith("--sizes=")) {
+                sizes = Arrays.stream(arg.substring("--sizes=".length()).split(",")).mapToInt(Integer::parseInt).toArray();
+            } else {
+                names.add(arg);
+            }
+        }
+        List<Architecture> architectures = names.isEmpty()
+                ? Architectures.all()
+                : names.stream().map(Architectures::byName).toList();
+        System.out.printf("batch %d, %d timed steps after %d warm-up, %d intra-op threads%n",
+                batch, steps, WARMUP_STEPS, Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-13s %-9s %10s %9s %9s %9s%n", "architecture", "input", "params", "p10 ms", "median ms", "p90 ms");
+        for (Architecture architecture : architectures) {
+            for (int size : sizes) {
+                ArchConfig config = ArchConfig.fashionMnist().withInputSize(size);
+                Result result = measure(architecture, config, batch, steps);
+                System.out.printf("%-13s %-9s %10d %9.1f %9.1f %9.1f%n", architecture.name(),
+                        size + "x" + size + "x1", result.parameters, result.percentile(0.1),
+                        result.percentile(0.5), result.percentile(0.9));
+            }
+        }
+    }
+
+    private record Result(long parameters, double[] millis) {
+        double percentile(double q) {
+            double[] sorted = millis.clone();
+            Arrays.sort(sorted);
+            return sorted[(int) Math.round(q * (sorted.length - 1))];
+        }
+    }
+
+    private static Result measure(Architecture architecture, ArchConfig config, int batch, int steps) {
+        Engine.getInstance().setRandomSeed(1);
+        try (Model model = Model.newInstance(architecture.name())) {
+            model.setBlock(architecture.build(new BatchNormRelu(), config));
+            DefaultTrainingConfig training = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).build());
+            try (Trainer trainer = model.newTrainer(training)) {
+                Shape inputShape = config.inputShape(batch);
+                trainer.initialize(inputShape);
+                long parameters = ParameterCount.of(model.getBlock());
+                double[] millis = new double[steps];
+                for (int step = 0; step < WARMUP_STEPS + steps; step++) {
+                    long start = System.nanoTime();
+                    try (NDManager stepManager = model.getNDManager().newSubManager()) {
+                        NDArray images = stepManager.randomNormal(inputShape);
+                        NDArray labels = stepManager.randomInteger(0, config.classes(), new Shape(batch),
+                                ai.djl.ndarray.types.DataType.INT64);
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDList logits = trainer.forward(new NDList(images));
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(labels), logits);
+                            collector.backward(loss);
+                        }
+                        trainer.step();
+                    }
+                    if (step >= WARMUP_STEPS) {
+                        millis[step - WARMUP_STEPS] = (System.nanoTime() - start) / 1e6;
+                    }
+                }
+                return new Result(parameters, millis);
+            }
+        }
+    }
+
+    /** BN-ReLU until the layer library's factory is available on this branch. */
+    private static final class BatchNormRelu implements NormActFactory {
+        @Override
+        public Block create(int channels, NormPosition position) {
+            if (position == NormPosition.NORM_ONLY) {
+                return BatchNorm.builder().build();
+            }
+            return new SequentialBlock().add(BatchNorm.builder().build()).add(Activation.reluBlock());
+        }
+
+        @Override
+        public String name() {
+            return "bn-relu";
+        }
+    }
+}
