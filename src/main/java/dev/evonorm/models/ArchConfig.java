@@ -61,6 +61,19 @@ public record ArchConfig(int inputChannels, int inputSize, int classes, double w
         return new ArchConfig(inputChannels, inputSize, classes, widthMultiplier, multiplier);
     }
 
+    /** Inputs larger than this are halved by the stem convolution. */
+    public static final int FULL_RESOLUTION_ABOVE = 16;
+
+    /**
+     * Stride of every architecture's stem convolution: 2 for inputs above 16 pixels (28, 32), 1 for
+     * downscaled ones (14, 16). The blocks then always work at 14–16 pixels, which is what keeps one
+     * proxy training step within budget on a 2-core CPU (at full resolution the mobile networks are
+     * 4–7× slower); the ImageNet originals also downsample in the stem.
+     */
+    public int stemStride() {
+        return inputSize > FULL_RESOLUTION_ABOVE ? 2 : 1;
+    }
+
     /** The NCHW shape of a batch of {@code batchSize} inputs. */
     public Shape inputShape(long batchSize) {
         return new Shape(batchSize, inputChannels, inputSize, inputSize);

@@ -20,7 +20,7 @@ import java.util.List;
  * bottleneck: the original has a norm and no activation here), plus the input when stride is 1 and
  * the widths match.
  *
- * <p>The stem has stride 1, unlike the ImageNet originals, because the inputs are 14–32 pixels.
+ * <p>The stem stride is {@link ArchConfig#stemStride()}: 2 for 28/32-pixel inputs, 1 for downscaled ones.
  */
 public final class InvertedResidualNetwork implements Architecture {
     private final String name;
@@ -69,7 +69,7 @@ public final class InvertedResidualNetwork implements Architecture {
         NormActSites sites = new NormActSites(name, factory);
         SequentialBlock network = new SequentialBlock();
         int channels = config.channels(stemWidth);
-        network.add(Convolutions.dense(channels, 3, 1));
+        network.add(Convolutions.dense(channels, 3, config.stemStride()));
         network.add(sites.create("stem.normAct", channels, NORM_ACT));
         for (int s = 0; s < stages.size(); s++) {
             InvertedResidualStage stage = stages.get(s);

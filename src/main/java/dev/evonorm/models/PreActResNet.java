@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Pre-activation ResNet for small images (the EvoNorm paper's host network, scaled down):
- * 3×3 stem conv (stride 1, no norm: the first block pre-activates it) → stages of
+ * 3×3 stem conv (stride {@link ArchConfig#stemStride()}, no norm: the first block pre-activates it) → stages of
  * {@link PreActBasicBlock}s, the first block of every stage after the first halving the resolution
  * → final norm-act → global average pool → linear.
  *
@@ -71,7 +71,7 @@ public final class PreActResNet implements Architecture {
         NormActSites sites = new NormActSites(name, factory);
         SequentialBlock network = new SequentialBlock();
         int channels = config.channels(stemWidth);
-        network.add(Convolutions.dense(channels, 3, 1));
+        network.add(Convolutions.dense(channels, 3, config.stemStride()));
         for (int stage = 0; stage < stageWidths.size(); stage++) {
             int width = config.channels(stageWidths.get(stage));
             int blocks = config.repeats(blocksPerStage.get(stage));
