@@ -5,9 +5,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.DefaultTrainingConfig;
@@ -31,7 +33,9 @@ import java.util.List;
  * default sizes can be checked against the proxy-training budget. Not a test: it only prints.
  *
  * <p>Usage: {@code ArchBench [--batch=128] [--steps=20] [--sizes=28,14] [name ...]}; prints one
- * line per architecture and input size with the median and the 10th/90th percentile step time.
+ * line per architecture and input size: parameters, the 10th/50th/90th percentile step time with
+ * BN-ReLU, and the median without any normalization (so the share of the norm-act blocks shows).
+ * Inputs are random: the cost of a step does not depend on the pixel values.
  */
 public final class ArchBench {
     private static final int WARMUP_STEPS = 5;
@@ -60,14 +64,16 @@ public final class ArchBench {
                 : names.stream().map(Architectures::byName).toList();
         System.out.printf("batch %d, %d timed steps after %d warm-up, %d intra-op threads%n",
                 batch, steps, WARMUP_STEPS, Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-13s %-9s %10s %9s %9s %9s%n", "architecture", "input", "params", "p10 ms", "median ms", "p90 ms");
+        System.out.println("step times in ms (p10 / median / p90); 'no norm' = ReLU only, identity at NORM_ONLY");
+        System.out.printf("%-13s %-9s %8s %22s %10s%n", "architecture", "input", "params", "bn-relu", "no norm");
         for (Architecture architecture : architectures) {
             for (int size : sizes) {
                 ArchConfig config = ArchConfig.fashionMnist().withInputSize(size);
-                Result result = measure(architecture, config, batch, steps);
-                System.out.printf("%-13s %-9s %10d %9.1f %9.1f %9.1f%n", architecture.name(),
-                        size + "x" + size + "x1", result.parameters, result.percentile(0.1),
-                        result.percentile(0.5), result.percentile(0.9));
+                Result withNorm = measure(architecture, config, new BatchNormRelu(), batch, steps);
+                Result without = measure(architecture, config, new NoNormalization(), batch, steps);
+                System.out.printf("%-13s %-9s %8d %6.1f / %6.1f / %6.1f %10.1f%n", architecture.name(),
+                        size + "x" + size + "x1", withNorm.parameters, withNorm.percentile(0.1),
+                        withNorm.percentile(0.5), withNorm.percentile(0.9), without.percentile(0.5));
             }
         }
     }
@@ -80,10 +86,11 @@ public final class ArchBench {
         }
     }
 
-    private static Result measure(Architecture architecture, ArchConfig config, int batch, int steps) {
+    private static Result measure(Architecture architecture, ArchConfig config, NormActFactory layer, int batch,
+            int steps) {
         Engine.getInstance().setRandomSeed(1);
         try (Model model = Model.newInstance(architecture.name())) {
-            model.setBlock(architecture.build(new BatchNormRelu(), config));
+            model.setBlock(architecture.build(layer, config));
             DefaultTrainingConfig training = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).build());
             try (Trainer trainer = model.newTrainer(training)) {
@@ -96,7 +103,7 @@ public final class ArchBench {
                     try (NDManager stepManager = model.getNDManager().newSubManager()) {
                         NDArray images = stepManager.randomNormal(inputShape);
                         NDArray labels = stepManager.randomInteger(0, config.classes(), new Shape(batch),
-                                ai.djl.ndarray.types.DataType.INT64);
+                                DataType.INT64);
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDList logits = trainer.forward(new NDList(images));
                             NDArray loss = trainer.getLoss().evaluate(new NDList(labels), logits);
@@ -110,6 +117,19 @@ public final class ArchBench {
                 }
                 return new Result(parameters, millis);
             }
+        }
+    }
+
+    /** The cost of the architecture alone: what the norm-act blocks add is the difference to BN-ReLU. */
+    private static final class NoNormalization implements NormActFactory {
+        @Override
+        public Block create(int channels, NormPosition position) {
+            return position == NormPosition.NORM_ONLY ? Blocks.identityBlock() : Activation.reluBlock();
+        }
+
+        @Override
+        public String name() {
+            return "none";
         }
     }
 

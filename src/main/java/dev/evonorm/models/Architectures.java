@@ -23,14 +23,15 @@ public final class Architectures {
         register(new PreActResNet("resnet", SEARCH, 16, List.of(16, 32, 64), List.of(1, 1, 1)));
         // The mobile networks take their first stride-2 step in the first (unexpanded) block: a
         // depthwise conv and its norm over 6x-expanded channels at 14x14 cost more than the whole
-        // ResNet on a CPU, so expansion only ever happens at 7x7 and below.
+        // ResNet on a CPU, so expansion only ever happens at 7x7 and below. Each network keeps at
+        // least one stage with two blocks, so it has an identity residual, placed where it is cheapest.
         register(new InvertedResidualNetwork("mobilenetv2", SEARCH,
                 "MobileNetV2-style: inverted residuals (expansion 6) with linear bottlenecks, 3x3 depthwise",
                 16,
                 List.of(
                         new InvertedResidualStage(3, 1, 16, 1, 2, 0),
-                        new InvertedResidualStage(3, 6, 24, 2, 1, 0),
-                        new InvertedResidualStage(3, 6, 32, 1, 2, 0),
+                        new InvertedResidualStage(3, 6, 24, 1, 1, 0),
+                        new InvertedResidualStage(3, 6, 32, 2, 2, 0),
                         new InvertedResidualStage(3, 6, 64, 1, 1, 0)),
                 128, SqueezeExcite.GateActivation.RELU));
         register(new InvertedResidualNetwork("efficientnet", SEARCH,
@@ -39,8 +40,7 @@ public final class Architectures {
                 List.of(
                         new InvertedResidualStage(3, 1, 16, 1, 2, SE_QUARTER),
                         new InvertedResidualStage(3, 6, 24, 1, 1, SE_QUARTER),
-                        new InvertedResidualStage(5, 6, 40, 1, 2, SE_QUARTER),
-                        new InvertedResidualStage(3, 6, 64, 1, 1, SE_QUARTER)),
+                        new InvertedResidualStage(5, 6, 40, 2, 2, SE_QUARTER)),
                 128, SqueezeExcite.GateActivation.SWISH));
         register(new InvertedResidualNetwork("mnasnet", HELD_OUT,
                 "MnasNet-A1-style: mixed 3x3/5x5 depthwise, expansion 3 and 6, squeeze-excite (ReLU gate) in two stages",
@@ -49,8 +49,7 @@ public final class Architectures {
                         new InvertedResidualStage(3, 1, 16, 1, 2, 0),
                         new InvertedResidualStage(3, 3, 24, 2, 1, 0),
                         new InvertedResidualStage(5, 3, 40, 1, 2, SE_QUARTER),
-                        new InvertedResidualStage(3, 6, 48, 1, 1, 0),
-                        new InvertedResidualStage(5, 6, 64, 1, 1, SE_QUARTER)),
+                        new InvertedResidualStage(3, 6, 64, 1, 1, SE_QUARTER)),
                 128, SqueezeExcite.GateActivation.RELU));
         register(new PreActResNet("resnet-deep", HELD_OUT, 16, List.of(16, 32, 64), List.of(3, 3, 3)));
     }

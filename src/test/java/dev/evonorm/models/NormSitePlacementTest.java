@@ -17,6 +17,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The factory is asked for exactly the documented positions (docs/architectures.md), in order. */
 class NormSitePlacementTest {
@@ -42,11 +43,11 @@ class NormSitePlacementTest {
 
     @Test
     void mobileNetV2HasALinearBottleneckInEveryBlock() {
-        // stem; t=1 block (no expand); two t=6 blocks of 24; one of 32; one of 64; head.
+        // stem; t=1 block (no expand); one t=6 block of 24; two of 32; one of 64; head.
         assertEquals(List.of("16A",
                 "16A", "16O",
-                "96A", "96A", "24O", "144A", "144A", "24O",
-                "144A", "144A", "32O",
+                "96A", "96A", "24O",
+                "144A", "144A", "32O", "192A", "192A", "32O",
                 "192A", "192A", "64O",
                 "128A"), record("mobilenetv2", ArchConfig.fashionMnist()).labels());
     }
@@ -56,18 +57,25 @@ class NormSitePlacementTest {
         assertEquals(List.of("16A",
                 "16A", "16O",
                 "96A", "96A", "24O",
-                "144A", "144A", "40O",
-                "240A", "240A", "64O",
+                "144A", "144A", "40O", "240A", "240A", "40O",
                 "128A"), record("efficientnet", ArchConfig.cifar10()).labels());
     }
 
     @Test
-    void mnasNetHasSixBlocks() {
+    void mnasNetHasFiveBlocks() {
         TestNormActFactories.Recording recording = record("mnasnet", ArchConfig.cifar10());
-        assertEquals(1 + 1 + 2 * 5 + 1, recording.count(NORM_ACT));
-        assertEquals(6, recording.count(NORM_ONLY));
-        assertEquals(List.of("16O", "24O", "24O", "40O", "48O", "64O"),
+        assertEquals(1 + 1 + 2 * 4 + 1, recording.count(NORM_ACT));
+        assertEquals(5, recording.count(NORM_ONLY));
+        assertEquals(List.of("16O", "24O", "24O", "40O", "64O"),
                 recording.labels().stream().filter(l -> l.endsWith("O")).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mobilenetv2", "efficientnet", "mnasnet"})
+    void everyMobileNetworkKeepsAnIdentityResidual(String name) {
+        Block network = Architectures.byName(name).build(TestNormActFactories.batchNormRelu(), ArchConfig.cifar10());
+        long residuals = network.getChildren().values().stream().filter(ResidualAdd.class::isInstance).count();
+        assertEquals(1, residuals);
     }
 
     @ParameterizedTest(name = "{0}")
