@@ -24,6 +24,7 @@ import dev.evonorm.models.ArchConfig;
 import dev.evonorm.models.Architecture;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.models.ParameterCount;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,23 +63,32 @@ public final class ArchBench {
         List<Architecture> architectures = names.isEmpty()
                 ? Architectures.all()
                 : names.stream().map(Architectures::byName).toList();
-        System.out.printf("batch %d, %d timed steps after %d warm-up, %d intra-op threads%n",
-                batch, steps, WARMUP_STEPS, Runtime.getRuntime().availableProcessors());
-        System.out.println("step times in ms (p10 / median / p90); 'no norm' = ReLU only, identity at NORM_ONLY");
-        System.out.printf("%-13s %-9s %8s %22s %10s%n", "architecture", "input", "params", "bn-relu", "no norm");
+        System.out.printf("batch %d, %d timed steps after %d warm-up, %d cores, ai.djl.pytorch.num_threads=%s%n",
+                batch, steps, WARMUP_STEPS, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+        System.out.println("wall ms per step (p10 / median / p90) and process CPU ms per step (all threads);"
+                + " 'no norm' = ReLU only, identity at NORM_ONLY");
+        System.out.printf("%-13s %-9s %8s %24s %12s %14s %12s%n", "architecture", "input", "params", "bn-relu wall",
+                "bn-relu cpu", "no-norm wall", "no-norm cpu");
         for (Architecture architecture : architectures) {
             for (int size : sizes) {
                 ArchConfig config = ArchConfig.fashionMnist().withInputSize(size);
                 Result withNorm = measure(architecture, config, new BatchNormRelu(), batch, steps);
                 Result without = measure(architecture, config, new NoNormalization(), batch, steps);
-                System.out.printf("%-13s %-9s %8d %6.1f / %6.1f / %6.1f %10.1f%n", architecture.name(),
+                System.out.printf("%-13s %-9s %8d %6.1f / %6.1f / %6.1f %12.1f %14.1f %12.1f%n", architecture.name(),
                         size + "x" + size + "x1", withNorm.parameters, withNorm.percentile(0.1),
-                        withNorm.percentile(0.5), withNorm.percentile(0.9), without.percentile(0.5));
+                        withNorm.percentile(0.5), withNorm.percentile(0.9), withNorm.cpuMillisPerStep,
+                        without.percentile(0.5), without.cpuMillisPerStep);
             }
         }
     }
 
-    private record Result(long parameters, double[] millis) {
+    /**
+     * @param millis wall time of each timed step
+     * @param cpuMillisPerStep CPU time of the whole process over the timed steps, per step: unlike
+     *     wall time it barely moves when other processes compete for the cores
+     */
+    private record Result(long parameters, double[] millis, double cpuMillisPerStep) {
         double percentile(double q) {
             double[] sorted = millis.clone();
             Arrays.sort(sorted);
@@ -98,7 +108,11 @@ public final class ArchBench {
                 trainer.initialize(inputShape);
                 long parameters = ParameterCount.of(model.getBlock());
                 double[] millis = new double[steps];
+                long cpuStart = 0;
                 for (int step = 0; step < WARMUP_STEPS + steps; step++) {
+                    if (step == WARMUP_STEPS) {
+                        cpuStart = processCpuNanos();
+                    }
                     long start = System.nanoTime();
                     try (NDManager stepManager = model.getNDManager().newSubManager()) {
                         NDArray images = stepManager.randomNormal(inputShape);
@@ -115,9 +129,15 @@ public final class ArchBench {
                         millis[step - WARMUP_STEPS] = (System.nanoTime() - start) / 1e6;
                     }
                 }
-                return new Result(parameters, millis);
+                double cpuMillisPerStep = (processCpuNanos() - cpuStart) / 1e6 / steps;
+                return new Result(parameters, millis, cpuMillisPerStep);
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The cost of the architecture alone: what the norm-act blocks add is the difference to BN-ReLU. */
