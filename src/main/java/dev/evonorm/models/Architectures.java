@@ -23,8 +23,8 @@ public final class Architectures {
         register(new PreActResNet("resnet", SEARCH, 16, List.of(16, 32, 64), List.of(1, 1, 1)));
         // The mobile networks take their first stride-2 step in the first (unexpanded) block: a
         // depthwise conv and its norm over 6x-expanded channels at 14x14 cost more than the whole
-        // ResNet on a CPU, so expansion only ever happens at 7x7 and below. Each network keeps at
-        // least one stage with two blocks, so it has an identity residual, placed where it is cheapest.
+        // ResNet on a CPU, so expansion only ever happens at 7x7 and below. Each network keeps one
+        // identity residual (two consecutive equal-width blocks), placed where the resolution is lowest.
         register(new InvertedResidualNetwork("mobilenetv2", SEARCH,
                 "MobileNetV2-style: inverted residuals (expansion 6) with linear bottlenecks, 3x3 depthwise",
                 16,
