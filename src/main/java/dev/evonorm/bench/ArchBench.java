@@ -73,8 +73,8 @@ public final class ArchBench {
         for (Architecture architecture : architectures) {
             for (int size : sizes) {
                 ArchConfig config = ArchConfig.fashionMnist().withInputSize(size);
-                Result withNorm = measure(architecture, config, new BatchNormRelu(), batch, steps);
-                Result without = measure(architecture, config, new NoNormalization(), batch, steps);
+                Result withNorm = measure(architecture, config, dev.evonorm.layers.Layers.factory("bn-relu"), batch, steps);
+                Result without = measure(architecture, config, dev.evonorm.layers.Layers.factory("relu"), batch, steps);
                 System.out.printf("%-13s %-9s %8d %6.1f / %6.1f / %6.1f %12.1f %14.1f %12.1f%n", architecture.name(),
                         size + "x" + size + "x1", withNorm.parameters, withNorm.percentile(0.1),
                         withNorm.percentile(0.5), withNorm.percentile(0.9), withNorm.cpuMillisPerStep,
@@ -141,31 +141,4 @@ public final class ArchBench {
     }
 
     /** The cost of the architecture alone: what the norm-act blocks add is the difference to BN-ReLU. */
-    private static final class NoNormalization implements NormActFactory {
-        @Override
-        public Block create(int channels, NormPosition position) {
-            return position == NormPosition.NORM_ONLY ? Blocks.identityBlock() : Activation.reluBlock();
-        }
-
-        @Override
-        public String name() {
-            return "none";
-        }
-    }
-
-    /** BN-ReLU until the layer library's factory is available on this branch. */
-    private static final class BatchNormRelu implements NormActFactory {
-        @Override
-        public Block create(int channels, NormPosition position) {
-            if (position == NormPosition.NORM_ONLY) {
-                return BatchNorm.builder().build();
-            }
-            return new SequentialBlock().add(BatchNorm.builder().build()).add(Activation.reluBlock());
-        }
-
-        @Override
-        public String name() {
-            return "bn-relu";
-        }
-    }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code evonorm} command. Errors a user can cause end in one line on stderr and exit code 2. */
 @Command(name = "evonorm", mixinStandardHelpOptions = true, version = "evonorm 0.1.0",
         description = "Normalization-activation layers for DJL, and the EvoNorm layer search.",
-        subcommands = {RandomCommand.class})
+        subcommands = {LayersCommand.class, RandomCommand.class, TrainCommand.class, CompareCommand.class,
+                SweepCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong flag, a malformed graph, a missing file. */
@@ -28,7 +29,8 @@ public final class Main implements Runnable {
             return USAGE_ERROR;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof UserInputException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof UserInputException
+                    || ex instanceof dev.evonorm.data.DataException || ex instanceof dev.evonorm.store.RunStoreException) {
                 commandLine.getErr().println("evonorm: " + oneLine(ex.getMessage()));
                 return USAGE_ERROR;
             }

@@ -1,0 +1,63 @@
+package dev.evonorm.cli;
+
+import dev.evonorm.data.DataConfig;
+import dev.evonorm.data.DatasetRegistry;
+import dev.evonorm.data.TrainingSubset;
+import dev.evonorm.data.ValidationSplit;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Which dataset, where its files are, and how it is split and scaled. */
+final class DataOptions {
+    @Option(names = "--dataset", defaultValue = DatasetRegistry.DEFAULT,
+            description = "Dataset: fashion-mnist (default) or cifar10.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Folder holding the dataset files (else $EVONORM_DATA, Debian's /usr/share/datasets, ~/.cache/evonorm, download).")
+    Path folder;
+
+    @Option(names = "--validation", defaultValue = "0.1", paramLabel = "N|FRACTION",
+            description = "Validation split held out from the training set: a count (6000) or a fraction (default: ${DEFAULT-VALUE}).")
+    String validation;
+
+    @Option(names = "--train-subset", paramLabel = "N", description = "Train on a random subset of N examples of the training split.")
+    Integer subset;
+
+    @Option(names = "--resize", paramLabel = "SIDE", description = "Downscale images to SIDE×SIDE (area averaging) when loading.")
+    Integer resize;
+
+    @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the validation split and subset (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    DataConfig toConfig() {
+        DatasetRegistry.byName(dataset);
+        DataConfig c = DataConfig.defaults(dataset).withSeed(seed).withValidation(parseValidation());
+        if (folder != null) {
+            c = c.withDataFolder(folder);
+        }
+        if (subset != null) {
+            c = c.withTrainingSubset(TrainingSubset.random(subset));
+        }
+        if (resize != null) {
+            c = c.withResizeTo(resize);
+        }
+        return c;
+    }
+
+    private ValidationSplit parseValidation() {
+        try {
+            if (validation.contains(".")) {
+                return ValidationSplit.ofFraction(Double.parseDouble(validation));
+            }
+            return ValidationSplit.ofCount(Integer.parseInt(validation));
+        } catch (NumberFormatException e) {
+            throw new UserInputException("--validation '" + validation + "' is not a count or a fraction; use e.g. 6000 or 0.1");
+        }
+    }
+
+    Optional<Path> folder() {
+        return Optional.ofNullable(folder);
+    }
+}
