@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code evonorm} command. Errors a user can cause end in one line on stderr and exit code 2. */
 @Command(name = "evonorm", mixinStandardHelpOptions = true, version = "evonorm 0.1.0",
         description = "Normalization-activation layers for DJL, and the EvoNorm layer search.",
-        subcommands = {LayersCommand.class, RandomCommand.class, TrainCommand.class, CompareCommand.class,
-                SweepCommand.class, BenchCommand.class})
+        subcommands = {SearchCommand.class, LayersCommand.class, RandomCommand.class, TrainCommand.class, CompareCommand.class,
+                SweepCommand.class, TopCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong flag, a malformed graph, a missing file. */

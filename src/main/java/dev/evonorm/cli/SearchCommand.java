@@ -1,0 +1,235 @@
+package dev.evonorm.cli;
+
+import dev.evonorm.screen.EvaluationPipeline;
+import dev.evonorm.search.Budget;
+import dev.evonorm.search.InProcessEvaluator;
+import dev.evonorm.search.SearchConfig;
+import dev.evonorm.search.SearchRun;
+import dev.evonorm.store.RunStore;
+import dev.evonorm.train.ProxyTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Search for normalization-activation layers: aging evolution (or random search) with rejection protocols, "
+                + "recorded in a run database that survives interruption (resume with --resume).")
+final class SearchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "DIR", description = "Folder of a new run (default: runs/<date>-<strategy>).")
+    Path runFolder;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR with its stored settings.")
+    Path resume;
+
+    @Option(names = "--strategy", defaultValue = "evolution", description = "evolution or random (random search with rejection, RS+rej) (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--space", defaultValue = "batch", description = "batch (B-series) or batch-independent (S-series) (default: ${DEFAULT-VALUE}).")
+    String space;
+
+    @Option(names = "--selection", defaultValue = "pareto", description = "pareto (paper) or average (default: ${DEFAULT-VALUE}).")
+    String selection;
+
+    @Option(names = "--budget", defaultValue = "2h", description = "Candidates (500) or wall time (30m, 2h) (default: ${DEFAULT-VALUE}).")
+    String budget;
+
+    @Option(names = "--archs", defaultValue = "resnet,mobilenetv2,efficientnet", description = "Search architectures, K of them (default: ${DEFAULT-VALUE}).")
+    String archs;
+
+    @Option(names = "--population", defaultValue = "" + SearchConfig.DEFAULT_POPULATION, description = "Population size (default: ${DEFAULT-VALUE}).")
+    int population;
+
+    @Option(names = "--tournament", defaultValue = "" + SearchConfig.DEFAULT_TOURNAMENT, description = "Tournament size (default: ${DEFAULT-VALUE}).")
+    int tournament;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Search seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--quality-steps", defaultValue = "100", description = "Training steps of the quality protocol (default: ${DEFAULT-VALUE}).")
+    int qualitySteps;
+
+    @Option(names = "--quality-threshold", defaultValue = "0.2", description = "Minimum accuracy after them; paper: 0.2 = twice chance for ten classes (default: ${DEFAULT-VALUE}).")
+    double qualityThreshold;
+
+    @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
+    int stabilitySteps;
+
+    @Option(names = "--stability-threshold", defaultValue = "1e8", description = "Gradient-norm threshold (default: ${DEFAULT-VALUE}).")
+    double stabilityThreshold;
+
+    @Option(names = "--steps", defaultValue = "" + dev.evonorm.train.TrainConfig.DEFAULT_STEPS, description = "Proxy training steps per architecture (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch-size", defaultValue = "" + dev.evonorm.train.TrainConfig.DEFAULT_BATCH, description = "Proxy batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "" + dev.evonorm.train.TrainConfig.DEFAULT_PEAK_RATE, description = "Proxy peak learning rate (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--train-seed", defaultValue = "0", description = "Training seed shared by all candidates (default: ${DEFAULT-VALUE}).")
+    long trainSeed;
+
+    @Option(names = "--width", defaultValue = "1.0", description = "Architecture width multiplier (default: ${DEFAULT-VALUE}).")
+    double width;
+
+    @Option(names = "--depth", defaultValue = "1.0", description = "Architecture depth multiplier (default: ${DEFAULT-VALUE}).")
+    double depth;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    LayerSettings layerSettings;
+
+    /** Option name → settings key, for everything that defines a run. */
+    private static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+    static {
+        String[][] pairs = {{"--strategy", "strategy"}, {"--space", "space"}, {"--selection", "selection"}, {"--budget", "budget"},
+            {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
+            {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
+            {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
+            {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
+            {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
+            {"--train-subset", "train_subset"}, {"--resize", "resize"}, {"--data-seed", "data_seed"}, {"--eps", "eps"},
+            {"--groups", "groups"}, {"--norm-only", "norm_only"}};
+        for (String[] p : pairs) {
+            KEYS.put(p[0], p[1]);
+        }
+    }
+
+    @Override
+    public void run() {
+        SearchSettings settings;
+        RunStore store;
+        Path folder;
+        ProxyTask task;
+        if (resume != null) {
+            if (runFolder != null) {
+                throw new UserInputException("--run and --resume exclude each other; use --resume DIR alone to continue a run");
+            }
+            folder = resume;
+            store = RunStore.open(databaseOf(resume));
+            try {
+                settings = resumedSettings(store);
+                validate(settings);
+                task = ProxyTask.load(settings.dataConfig(), settings.training(), settings.width(), settings.depth());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        } else {
+            settings = new SearchSettings(fromFlags());
+            validate(settings);
+            folder = runFolder != null ? runFolder : defaultFolder(settings);
+            // Load the data before creating anything, so a bad data setting leaves no half-made run behind.
+            task = ProxyTask.load(settings.dataConfig(), settings.training(), settings.width(), settings.depth());
+            store = RunStore.create(folder.resolve(RunStore.FILE_NAME), settings.values());
+        }
+        try (RunStore s = store) {
+            EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
+            SearchDisplay display = new SearchDisplay(folder, settings, spec.commandLine().getOut());
+            try (InProcessEvaluator evaluator = new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()))) {
+                new SearchRun(settings.searchConfig(), evaluator, s, display).run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserInputException("search interrupted; resume it with 'evonorm search --resume " + folder + "'");
+            }
+        }
+    }
+
+    private Map<String, String> fromFlags() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("strategy", strategy);
+        m.put("space", space);
+        m.put("selection", selection);
+        m.put("budget", budget);
+        m.put("archs", archs);
+        m.put("population", Integer.toString(population));
+        m.put("tournament", Integer.toString(tournament));
+        m.put("seed", Long.toString(seed));
+        m.put("quality_steps", Integer.toString(qualitySteps));
+        m.put("quality_threshold", Double.toString(qualityThreshold));
+        m.put("stability_steps", Integer.toString(stabilitySteps));
+        m.put("stability_threshold", Double.toString(stabilityThreshold));
+        m.put("steps", Integer.toString(steps));
+        m.put("batch_size", Integer.toString(batchSize));
+        m.put("lr", Float.toString(lr));
+        m.put("train_seed", Long.toString(trainSeed));
+        m.put("width", Double.toString(width));
+        m.put("depth", Double.toString(depth));
+        m.put("dataset", data.dataset);
+        m.put("data", data.folder == null ? "" : data.folder.toAbsolutePath().toString());
+        m.put("validation", data.validation);
+        m.put("train_subset", data.subset == null ? "" : data.subset.toString());
+        m.put("resize", data.resize == null ? "" : data.resize.toString());
+        m.put("data_seed", Long.toString(data.seed));
+        m.put("eps", Double.toString(layerSettings.eps == null ? 1e-5 : layerSettings.eps));
+        m.put("groups", layerSettings.groups == null ? "32" : layerSettings.groups);
+        m.put("norm_only", layerSettings.normOnly == null ? "affine" : layerSettings.normOnly.toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
+    /** The stored settings, with a raised budget if one was given; any other differing flag is an error. */
+    private SearchSettings resumedSettings(RunStore store) {
+        Map<String, String> stored = new LinkedHashMap<>(store.settings());
+        Map<String, String> given = fromFlags();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (Map.Entry<String, String> e : KEYS.entrySet()) {
+            if (!parsed.hasMatchedOption(e.getKey())) {
+                continue;
+            }
+            String key = e.getValue();
+            String now = given.get(key);
+            String then = stored.get(key);
+            if (SearchSettings.RESUMABLE_CHANGES.contains(key)) {
+                Budget.parse(now);
+                stored.put(key, now);
+            } else if (!now.equals(then)) {
+                throw new UserInputException(e.getKey() + " " + now + " conflicts with the run's " + key + " = " + then
+                        + "; drop the flag to resume this run, or start a new run with --run");
+            }
+        }
+        SearchSettings s = new SearchSettings(stored);
+        if (!stored.get("budget").equals(store.settings().get("budget"))) {
+            store.setMeta("setting.budget", stored.get("budget"));
+        }
+        return s;
+    }
+
+    /** Builds every piece once so that an impossible setting fails before anything is written. */
+    private static void validate(SearchSettings s) {
+        s.searchConfig();
+        s.architectures();
+        s.training();
+        s.layerOptions();
+        s.dataConfig();
+    }
+
+    static Path databaseOf(Path runOrFile) {
+        if (Files.isDirectory(runOrFile)) {
+            return runOrFile.resolve(RunStore.FILE_NAME);
+        }
+        if (Files.isRegularFile(runOrFile)) {
+            return runOrFile;
+        }
+        throw new UserInputException(runOrFile + " does not exist; give the folder of a run created by 'evonorm search'");
+    }
+
+    private static Path defaultFolder(SearchSettings s) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Path.of("runs", stamp + "-" + s.get("strategy") + "-" + s.get("space"));
+    }
+}

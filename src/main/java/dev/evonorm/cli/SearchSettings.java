@@ -1,0 +1,107 @@
+package dev.evonorm.cli;
+
+import dev.evonorm.data.DataConfig;
+import dev.evonorm.data.TrainingSubset;
+import dev.evonorm.data.ValidationSplit;
+import dev.evonorm.graph.SearchSpace;
+import dev.evonorm.layers.LayerOptions;
+import dev.evonorm.layers.NormOnlyPolicy;
+import dev.evonorm.models.Architecture;
+import dev.evonorm.models.Architectures;
+import dev.evonorm.screen.EvaluationPipeline;
+import dev.evonorm.screen.StabilityProtocol;
+import dev.evonorm.search.Budget;
+import dev.evonorm.search.SearchConfig;
+import dev.evonorm.search.SearchStrategy;
+import dev.evonorm.search.Selection;
+import dev.evonorm.train.ProxyTask;
+import dev.evonorm.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run's complete settings as flat key/value strings: what {@code evonorm search} stores in the
+ * run database and rebuilds everything from on {@code --resume}, so a resumed run uses exactly the
+ * settings it started with.
+ */
+record SearchSettings(Map<String, String> values) {
+
+    /** Keys whose value may change on resume (raising the budget continues a finished run). */
+    static final List<String> RESUMABLE_CHANGES = List.of("budget");
+
+    SearchSettings {
+        values = Map.copyOf(values);
+    }
+
+    String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new UserInputException("the run's settings lack '" + key + "'; the run database is damaged or from another version");
+        }
+        return v;
+    }
+
+    SearchConfig searchConfig() {
+        return new SearchConfig(SearchStrategy.fromToken(get("strategy")), SearchSpace.fromToken(get("space")),
+                Selection.fromToken(get("selection")), Integer.parseInt(get("population")),
+                Integer.parseInt(get("tournament")), Budget.parse(get("budget")), Long.parseLong(get("seed")), 10_000);
+    }
+
+    List<Architecture> architectures() {
+        return Arrays.stream(get("archs").split(",")).map(String::trim).map(Architectures::byName).toList();
+    }
+
+    TrainConfig training() {
+        return TrainConfig.defaults().withSteps(Integer.parseInt(get("steps"))).withBatchSize(Integer.parseInt(get("batch_size")))
+                .withPeakLearningRate(Float.parseFloat(get("lr"))).withSeed(Long.parseLong(get("train_seed")));
+    }
+
+    LayerOptions layerOptions() {
+        return LayerOptions.defaults().withEps(Double.parseDouble(get("eps"))).withGroups(LayerSettings.parseGroups(get("groups")))
+                .withNormOnly(NormOnlyPolicy.valueOf(get("norm_only").toUpperCase(Locale.ROOT)));
+    }
+
+    DataConfig dataConfig() {
+        DataConfig c = DataConfig.defaults(get("dataset")).withSeed(Long.parseLong(get("data_seed")));
+        String v = get("validation");
+        c = c.withValidation(v.contains(".") ? ValidationSplit.ofFraction(Double.parseDouble(v)) : ValidationSplit.ofCount(Integer.parseInt(v)));
+        if (!get("data").isEmpty()) {
+            c = c.withDataFolder(Path.of(get("data")));
+        }
+        if (!get("train_subset").isEmpty()) {
+            c = c.withTrainingSubset(TrainingSubset.random(Integer.parseInt(get("train_subset"))));
+        }
+        if (!get("resize").isEmpty()) {
+            c = c.withResizeTo(Integer.parseInt(get("resize")));
+        }
+        return c;
+    }
+
+    EvaluationPipeline.Settings pipeline(ProxyTask task) {
+        StabilityProtocol.Config stability = Integer.parseInt(get("stability_steps")) == 0 ? null
+                : new StabilityProtocol.Config(Integer.parseInt(get("stability_steps")), Double.parseDouble(get("stability_threshold")),
+                        16, 0.01, 1e-3);
+        return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
+                task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")), stability);
+    }
+
+    double width() {
+        return Double.parseDouble(get("width"));
+    }
+
+    double depth() {
+        return Double.parseDouble(get("depth"));
+    }
+
+    /** The settings as a readable block for the start of a run. */
+    String describe() {
+        StringBuilder b = new StringBuilder();
+        new LinkedHashMap<>(values).entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> b.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
+        return b.toString();
+    }
+}
