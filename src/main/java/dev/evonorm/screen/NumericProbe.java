@@ -78,7 +78,7 @@ public final class NumericProbe {
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                         NDArray y = block.forward(new ParameterStore(step, false), new NDList(x), true).singletonOrThrow();
                         output = y.toFloatArray();
-                        collector.backward(y.mul(step.create(weights(output.length))).sum());
+                        collector.backward(y.mul(step.create(weights(output.length), y.getShape())).sum());
                     }
                     gradient = x.getGradient().toFloatArray();
                 }

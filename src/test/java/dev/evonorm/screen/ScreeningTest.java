@@ -1,0 +1,129 @@
+package dev.evonorm.screen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evonorm.data.DataSplits;
+import dev.evonorm.graph.GraphJson;
+import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.PublishedGraphs;
+import dev.evonorm.graph.SearchSpace;
+import dev.evonorm.layers.LayerOptions;
+import dev.evonorm.layers.Layers;
+import dev.evonorm.models.ArchConfig;
+import dev.evonorm.models.Architectures;
+import dev.evonorm.train.SyntheticData;
+import dev.evonorm.train.TrainConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class ScreeningTest {
+    static final DataSplits DATA = SyntheticData.splits(1024, 256, 7);
+    static final ArchConfig ARCH = new ArchConfig(1, SyntheticData.SIDE, 10, 0.5, 1.0);
+    static final LayerOptions OPTIONS = LayerOptions.defaults();
+
+    private static LayerGraph g(String nodes) {
+        return GraphJson.parse("{\"nodes\": [" + nodes + "]}");
+    }
+
+    private static String hash(LayerGraph graph) {
+        return NumericProbe.probe(graph, OPTIONS).functionalHash();
+    }
+
+    @Test
+    void sameFunctionSameHashDifferentFunctionDifferentHash() {
+        LayerGraph tanh = g("{\"op\": \"tanh\", \"in\": [0]}");
+        // tanh is odd: −tanh(−x) = tanh(x), a different structure with the same function.
+        LayerGraph oddTanh = g("{\"op\": \"neg\", \"in\": [0]}, {\"op\": \"tanh\", \"in\": [4]}, {\"op\": \"neg\", \"in\": [5]}");
+        LayerGraph abs = g("{\"op\": \"abs\", \"in\": [0]}");
+        LayerGraph absAbs = g("{\"op\": \"abs\", \"in\": [0]}, {\"op\": \"abs\", \"in\": [4]}");
+        assertEquals(hash(tanh), hash(oddTanh));
+        assertEquals(hash(abs), hash(absAbs));
+        assertNotEquals(hash(tanh), hash(abs));
+        assertNotEquals(hash(g("{\"op\": \"sigmoid\", \"in\": [0]}")), hash(tanh));
+        // v1 is probed at random values, so v1·x is not mistaken for x·1.
+        LayerGraph v1x = g("{\"op\": \"mul\", \"in\": [3, 0]}, {\"op\": \"tanh\", \"in\": [4]}");
+        assertNotEquals(hash(tanh), hash(v1x));
+        // 64 probe channels make groups of two, so group and instance statistics differ.
+        assertNotEquals(hash(g("{\"op\": \"var_hwg\", \"in\": [0]}, {\"op\": \"div\", \"in\": [0, 4]}")),
+                hash(g("{\"op\": \"var_hw\", \"in\": [0]}, {\"op\": \"div\", \"in\": [0, 4]}")));
+        assertEquals(hash(PublishedGraphs.S0), hash(PublishedGraphs.S0), "deterministic");
+    }
+
+    @Test
+    void numericSanityRejectsNaNAndConstantOutputs() {
+        assertTrue(NumericProbe.probe(g("{\"op\": \"div\", \"in\": [0, 1]}"), OPTIONS).problem().orElseThrow().contains("NaN/Inf"));
+        assertTrue(NumericProbe.probe(g("{\"op\": \"mul\", \"in\": [0, 1]}"), OPTIONS).problem().orElseThrow().contains("constant"));
+        for (LayerGraph published : PublishedGraphs.byName().values()) {
+            assertFalse(NumericProbe.probe(published, OPTIONS).problem().isPresent(), published.toString());
+        }
+    }
+
+    @Test
+    void validityChecksTheSpaceAndTheInput() {
+        assertTrue(StaticScreen.check(PublishedGraphs.B0, SearchSpace.BATCH_INDEPENDENT).isPresent());
+        assertFalse(StaticScreen.check(PublishedGraphs.B0, SearchSpace.BATCH_DEPENDENT).isPresent());
+        assertFalse(StaticScreen.check(PublishedGraphs.S0, SearchSpace.BATCH_INDEPENDENT).isPresent());
+        assertTrue(StaticScreen.check(g("{\"op\": \"tanh\", \"in\": [3]}"), SearchSpace.BATCH_DEPENDENT).orElseThrow()
+                .contains("does not depend on the input"));
+    }
+
+    @Test
+    void stabilityAcceptsBatchNormAndRejectsAnExplodingLayer() {
+        StabilityProtocol.Config config = new StabilityProtocol.Config(30, 1e8, 16, 0.05, 1e-3);
+        StabilityProtocol.Result stable = StabilityProtocol.run(Architectures.byName("resnet"), ARCH,
+                Layers.factory("bn-relu"), DATA, config, 1);
+        assertFalse(stable.rejected(), stable.toString());
+        assertEquals(30, stable.stepsRun());
+        // exp(exp(x)) compounds: the adversary drives the gradient norm past any bound.
+        LayerGraph explode = g("{\"op\": \"exp\", \"in\": [0]}, {\"op\": \"exp\", \"in\": [4]}");
+        StabilityProtocol.Result unstable = StabilityProtocol.run(Architectures.byName("resnet"), ARCH,
+                Layers.graph(explode, OPTIONS), DATA, config, 1);
+        assertTrue(unstable.rejected(), unstable.toString());
+        assertTrue(unstable.maxGradientNorm() > 1e8);
+    }
+
+    /** A cache in memory, as the run database provides it. */
+    static final class MemoryCache implements FunctionalCache {
+        final Map<String, Long> first = new HashMap<>();
+
+        @Override
+        public OptionalLong claim(String functionalHash, long candidateId) {
+            Long before = first.putIfAbsent(functionalHash, candidateId);
+            return before == null ? OptionalLong.empty() : OptionalLong.of(before);
+        }
+    }
+
+    @Test
+    void pipelineRunsTheStagesCheapestFirst() {
+        TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
+        EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
+                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2,
+                new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3));
+        EvaluationPipeline pipeline = new EvaluationPipeline(settings, DATA, new MemoryCache());
+
+        Verdict s0 = pipeline.evaluate(PublishedGraphs.S0, 1);
+        assertEquals(Stage.ACCEPTED, s0.stage(), s0.reason());
+        assertEquals(2, s0.accuracies().length);
+        assertTrue(s0.accuracies()[0] > 0.5, "S0 learns the synthetic task: " + s0.accuracies()[0]);
+        assertTrue(s0.stageSeconds().keySet().containsAll(List.of("validity", "numeric", "quality", "stability", "training")));
+
+        Verdict again = pipeline.evaluate(g("{\"op\": \"mul\", \"in\": [3, 0]}, {\"op\": \"sigmoid\", \"in\": [4]},"
+                + "{\"op\": \"var_hwg\", \"in\": [0]}, {\"op\": \"signed_sqrt\", \"in\": [6]},"
+                + "{\"op\": \"mul\", \"in\": [0, 5]}, {\"op\": \"div\", \"in\": [8, 7]}"), 2);
+        assertEquals(Stage.DUPLICATE, again.stage(), "S0 written in another node order is the same function");
+        assertTrue(again.reason().contains("candidate 1"));
+
+        assertEquals(Stage.VALIDITY, pipeline.evaluate(g("{\"op\": \"tanh\", \"in\": [2]}"), 3).stage());
+        assertEquals(Stage.NUMERIC, pipeline.evaluate(g("{\"op\": \"div\", \"in\": [0, 1]}"), 4).stage());
+        // A layer that throws its input away (but not its shape) cannot learn: quality rejects it.
+        Verdict blind = pipeline.evaluate(g("{\"op\": \"var_bhw\", \"in\": [0]}, {\"op\": \"add\", \"in\": [4, 0]},"
+                + "{\"op\": \"mean_hw\", \"in\": [5]}"), 5);
+        assertEquals(Stage.QUALITY, blind.stage(), blind.reason());
+    }
+}
