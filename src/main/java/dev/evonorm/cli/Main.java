@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "evonorm", mixinStandardHelpOptions = true, version = "evonorm 0.1.0",
         description = "Normalization-activation layers for DJL, and the EvoNorm layer search.",
         subcommands = {SearchCommand.class, LayersCommand.class, RandomCommand.class, TrainCommand.class, CompareCommand.class,
-                SweepCommand.class, TopCommand.class, BenchCommand.class})
+                SweepCommand.class, TopCommand.class, RerankCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong flag, a malformed graph, a missing file. */
@@ -22,7 +22,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** As {@link #run(String...)}, writing to the given streams (null: standard out/err). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        if (out != null) {
+            cli.setOut(out);
+        }
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("evonorm: " + oneLine(ex.getMessage())
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");

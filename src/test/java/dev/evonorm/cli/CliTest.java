@@ -1,0 +1,192 @@
+package dev.evonorm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evonorm.graph.GraphJson;
+import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.layers.LayerCatalog;
+import dev.evonorm.search.CandidateRecord;
+import dev.evonorm.store.RunStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user drives it: outputs, exit codes, one-line errors, stored runs. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static void assertUsageError(Result r, String expected) {
+        assertEquals(Main.USAGE_ERROR, r.code(), r.toString());
+        assertTrue(r.err().contains(expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    }
+
+    /** Tiny proxy settings on the real Fashion-MNIST files, so a search takes seconds. */
+    static final String[] TINY = {"--train-subset", "512", "--validation", "512", "--batch-size", "32", "--steps", "4",
+        "--quality-steps", "4", "--quality-threshold", "0.0", "--stability-steps", "2", "--archs", "resnet",
+        "--population", "2", "--tournament", "1"};
+
+    /** "search" with the tiny preset; a flag given in {@code extra} replaces the preset's value. */
+    static String[] search(String... extra) {
+        List<String> a = new ArrayList<>(List.of("search"));
+        List<String> given = List.of(extra);
+        for (int i = 0; i < TINY.length; i += 2) {
+            if (!given.contains(TINY[i])) {
+                a.add(TINY[i]);
+                a.add(TINY[i + 1]);
+            }
+        }
+        a.addAll(given);
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void layersListsEveryNamedLayerAndShowExplainsOne() {
+        Result list = cli("layers");
+        assertEquals(0, list.code());
+        for (LayerCatalog.Entry e : LayerCatalog.entries()) {
+            assertTrue(list.out().contains(e.name()), e.name());
+        }
+        Result show = cli("layers", "show", "evonorm-b0");
+        assertTrue(show.out().contains("x / max(√s²_{b,h,w}(x), v1·x + √s²_{h,w}(x))"), show.out());
+        assertTrue(show.out().contains("\\frac{x}"));
+        assertTrue(show.out().contains("batch-dependent: yes"));
+        assertUsageError(cli("layers", "show", "{\"nodes\": [{\"op\": \"softmax\", \"in\": [0]}]}"), "unknown primitive");
+        assertUsageError(cli("layers", "show", "{\"nodes\": ["), "malformed");
+        assertUsageError(cli("layers", "show", "no-such-layer"), "neither a named layer nor a graph file");
+    }
+
+    @Test
+    void randomPrintsParseableGraphsOfTheRequestedSpace() {
+        Result r = cli("random", "--count", "20", "--seed", "3", "--batch-independent");
+        assertEquals(0, r.code());
+        List<String> json = r.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertEquals(20, json.size());
+        for (String j : json) {
+            LayerGraph g = GraphJson.parse(j);
+            assertFalse(g.dependsOnBatch());
+        }
+        assertEquals(r.out(), cli("random", "--count", "20", "--seed", "3", "--batch-independent").out(), "seeded");
+        assertUsageError(cli("random", "--count", "0"), "--count");
+    }
+
+    @Test
+    void trainReportsAccuracyAndRejectsBadInput() {
+        Result ok = cli("train", "--layer", "evonorm-s0", "--arch", "resnet", "--train-subset", "512", "--validation", "512",
+                "--batch-size", "32", "--steps", "10");
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().contains("validation accuracy"), ok.out());
+        assertUsageError(cli("train", "--layer", "nosuch"), "unknown layer 'nosuch'");
+        assertUsageError(cli("train", "--arch", "nosuch"), "unknown architecture 'nosuch'");
+        assertUsageError(cli("train", "--dataset", "mnist"), "unknown dataset 'mnist'");
+        assertUsageError(cli("train", "--data", dir.toString()), "--data");
+        assertUsageError(cli("train", "--batch-size", "100000", "--validation", "512"), "larger than");
+        assertUsageError(cli("train", "--layer", "evonorm-s0", "--groups", "exactly:32", "--validation", "512"),
+                "32 groups do not divide 16 channels");
+        assertUsageError(cli("train", "--layer", "graph:" + dir.resolve("missing.json")), "does not exist");
+    }
+
+    @Test
+    void searchRecordsARunThatResumesAndRefusesConflicts() throws Exception {
+        Path run = dir.resolve("run1");
+        Result first = cli(search("--run", run.toString(), "--budget", "4"));
+        assertEquals(0, first.code(), first.toString());
+        Path db = run.resolve(RunStore.FILE_NAME);
+        try (RunStore store = RunStore.open(db)) {
+            assertEquals(4, store.completed().stream().filter(CandidateRecord::wasEvaluated).count());
+        }
+        byte[] before = Files.readAllBytes(db);
+        assertUsageError(cli(search("--resume", run.toString(), "--population", "3")), "conflicts with the run's population");
+        assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
+
+        Result more = cli("search", "--resume", run.toString(), "--budget", "7");
+        assertEquals(0, more.code(), more.toString());
+        try (RunStore store = RunStore.open(db)) {
+            List<CandidateRecord> all = store.completed();
+            assertEquals(7, all.stream().filter(CandidateRecord::wasEvaluated).count());
+            Set<Long> ids = new HashSet<>();
+            all.forEach(r -> assertTrue(ids.add(r.id()), "no candidate recorded twice"));
+        }
+        Result top = cli("top", run.toString());
+        assertEquals(0, top.code());
+        assertTrue(top.out().contains("funnel:"), top.out());
+    }
+
+    @Test
+    void impossibleSearchSettingsFailBeforeAnythingIsWritten() throws Exception {
+        Path run = dir.resolve("never");
+        assertUsageError(cli(search("--run", run.toString(), "--budget", "0")), "budget");
+        assertUsageError(cli(search("--run", run.toString(), "--population", "2", "--tournament", "5")), "--tournament");
+        assertUsageError(cli(search("--run", run.toString(), "--archs", "resnet,nosuch")), "unknown architecture");
+        assertUsageError(cli(search("--run", run.toString(), "--space", "sideways")), "unknown search space");
+        assertFalse(Files.exists(run), "nothing was created");
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "hello");
+        assertUsageError(cli("search", "--resume", text.toString()), "not an evonorm run");
+        assertEquals("hello", Files.readString(text));
+        assertUsageError(cli("top", dir.resolve("nope").toString()), "does not exist");
+    }
+
+    @Test
+    void aSearchKilledWithSigkillResumesWithoutLosingOrRepeatingWork() throws Exception {
+        Path run = dir.resolve("killed");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(search("--run", run.toString(), "--budget", "40")));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        Path db = run.resolve(RunStore.FILE_NAME);
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        int recorded = 0;
+        while (recorded < 3 && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(200);
+            if (Files.exists(db)) {
+                try (RunStore store = RunStore.open(db)) {
+                    recorded = store.completed().size();
+                } catch (RuntimeException stillBeingCreated) {
+                    recorded = 0;
+                }
+            }
+        }
+        assertTrue(p.isAlive(), "the search was still running when killed: " + Files.readString(dir.resolve("log.txt")));
+        p.destroyForcibly().waitFor();
+        List<CandidateRecord> beforeResume;
+        try (RunStore store = RunStore.open(db)) {
+            beforeResume = store.completed();
+        }
+        assertTrue(beforeResume.size() >= 3);
+        Result resumed = cli("search", "--resume", run.toString(), "--budget", "12");
+        assertEquals(0, resumed.code(), resumed.toString());
+        try (RunStore store = RunStore.open(db)) {
+            List<CandidateRecord> after = store.completed();
+            for (int i = 0; i < beforeResume.size(); i++) {
+                assertEquals(beforeResume.get(i).id(), after.get(i).id(), "what was recorded stays recorded");
+                assertEquals(beforeResume.get(i).graph(), after.get(i).graph());
+            }
+            Set<Long> ids = new HashSet<>();
+            after.forEach(r -> assertTrue(ids.add(r.id()), "candidate " + r.id() + " recorded twice"));
+            long evaluated = after.stream().filter(CandidateRecord::wasEvaluated).count();
+            assertEquals(Math.max(12, beforeResume.stream().filter(CandidateRecord::wasEvaluated).count()), evaluated);
+        }
+    }
+}
