@@ -6,8 +6,6 @@ import dev.evonorm.models.Architectures;
 import dev.evonorm.report.ComparisonTable;
 import dev.evonorm.train.ProxyTask;
 import dev.evonorm.train.TrainConfig;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,11 +30,8 @@ final class CompareCommand implements Runnable {
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown table to FILE.")
-    Path markdown;
-
-    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV to FILE.")
-    Path csv;
+    @Mixin
+    TableOutput output;
 
     @Mixin
     DataOptions data;
@@ -73,10 +68,6 @@ final class CompareCommand implements Runnable {
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(table.markdown());
-        out.flush();
-        LayerRuns.write(markdown, table.markdown());
-        LayerRuns.write(csv, table.csv());
+        output.emit(table, spec.commandLine().getOut());
     }
 }

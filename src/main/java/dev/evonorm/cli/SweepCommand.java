@@ -6,8 +6,6 @@ import dev.evonorm.models.Architectures;
 import dev.evonorm.report.ComparisonTable;
 import dev.evonorm.train.ProxyTask;
 import dev.evonorm.train.TrainConfig;
-import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,11 +46,8 @@ final class SweepCommand implements Runnable {
     @Option(names = "--seeds", defaultValue = "1", description = "Seeds per cell (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown table to FILE.")
-    Path markdown;
-
-    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the table as CSV to FILE.")
-    Path csv;
+    @Mixin
+    TableOutput output;
 
     @Mixin
     DataOptions data;
@@ -104,10 +99,6 @@ final class SweepCommand implements Runnable {
                 }
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(table.markdown());
-        out.flush();
-        LayerRuns.write(markdown, table.markdown());
-        LayerRuns.write(csv, table.csv());
+        output.emit(table, spec.commandLine().getOut());
     }
 }

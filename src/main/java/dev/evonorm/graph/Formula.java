@@ -37,47 +37,12 @@ public final class Formula {
     private static final class Printer {
         private final LayerGraph graph;
         private final Style style;
-        private final boolean[] nonNegative;
-        private final boolean[] positive;
+        private final SignAnalysis signs;
 
         Printer(LayerGraph graph, Style style) {
             this.graph = graph;
             this.style = style;
-            this.nonNegative = new boolean[graph.size()];
-            this.positive = new boolean[graph.size()];
-            nonNegative[LayerGraph.ZERO] = true;
-            for (int i = LayerGraph.INITIAL_NODES; i < graph.size(); i++) {
-                Node n = graph.node(i);
-                boolean a = nonNegative[n.left()];
-                boolean b = n.op().arity() == 2 && nonNegative[n.right()];
-                boolean pa = positive[n.left()];
-                boolean pb = n.op().arity() == 2 && positive[n.right()];
-                switch (n.op()) {
-                    case VAR_BATCH, VAR_INSTANCE, VAR_GROUP, EXP, SIGMOID -> {
-                        nonNegative[i] = true;
-                        positive[i] = true;
-                    }
-                    case SQUARE, ABS -> nonNegative[i] = true;
-                    case MEAN_BATCH, MEAN_INSTANCE, MEAN_GROUP, SIGNED_SQRT -> {
-                        nonNegative[i] = a;
-                        positive[i] = pa;
-                    }
-                    case ADD -> {
-                        nonNegative[i] = a && b;
-                        positive[i] = (pa && b) || (a && pb);
-                    }
-                    case MUL, DIV -> {
-                        nonNegative[i] = a && b;
-                        positive[i] = pa && pb;
-                    }
-                    case MAX -> {
-                        nonNegative[i] = a || b;
-                        positive[i] = pa || pb;
-                    }
-                    default -> {
-                    }
-                }
-            }
+            this.signs = SignAnalysis.of(graph);
         }
 
         Text render(int index) {
@@ -132,7 +97,7 @@ public final class Formula {
 
         private Text signedLog(int arg) {
             String ln = style == Style.LATEX ? "\\ln" : "ln";
-            if (positive[arg]) {
+            if (signs.positive(arg)) {
                 return new Text(call(ln, render(arg).text), ATOM);
             }
             String a = render(arg).text;
@@ -141,7 +106,7 @@ public final class Formula {
 
         private Text signedSqrt(int arg) {
             String a = render(arg).text;
-            if (nonNegative[arg]) {
+            if (signs.nonNegative(arg)) {
                 return new Text(sqrt(arg, a), ATOM);
             }
             String root = style == Style.LATEX ? "\\sqrt{" + abs(a) + "}" : "√" + abs(a);

@@ -11,6 +11,7 @@ import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.Node;
 import dev.evonorm.graph.Primitive;
 import dev.evonorm.graph.Reduction;
+import dev.evonorm.graph.SignAnalysis;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,7 +59,11 @@ public class GraphBlock extends ChannelBlock {
         this.graph = graph;
         this.options = options;
         this.live = graph.liveNodes();
-        this.nonNegative = nonNegativeNodes(graph);
+        SignAnalysis signs = SignAnalysis.of(graph);
+        this.nonNegative = new boolean[graph.size()];
+        for (int i = 0; i < graph.size(); i++) {
+            nonNegative[i] = signs.nonNegative(i);
+        }
         this.v0 = live[LayerGraph.V0] ? trainable("v0", 0f) : null;
         this.v1 = live[LayerGraph.V1] ? trainable("v1", 1f) : null;
         this.gamma = trainable("gamma", 1f);
@@ -70,29 +75,6 @@ public class GraphBlock extends ChannelBlock {
                 runningStats.put(i, runningStatistic((variance ? "running_var_" : "running_mean_") + i, variance));
             }
         }
-    }
-
-    /**
-     * Which nodes can never be negative (NaN aside), from structure alone: squares, abs, exp,
-     * sigmoid, second moments, and means/sums/products/quotients/maxima of such values. signed_sqrt
-     * of such a node is the plain root, which saves two element-wise ops and is the same function.
-     */
-    static boolean[] nonNegativeNodes(LayerGraph graph) {
-        boolean[] nn = new boolean[graph.size()];
-        nn[LayerGraph.ZERO] = true;
-        for (int i = LayerGraph.INITIAL_NODES; i < graph.size(); i++) {
-            Node node = graph.node(i);
-            boolean l = nn[node.left()];
-            boolean r = node.op().arity() == 2 && nn[node.right()];
-            nn[i] = switch (node.op()) {
-                case SQUARE, ABS, EXP, SIGMOID, VAR_BATCH, VAR_INSTANCE, VAR_GROUP -> true;
-                case MEAN_BATCH, MEAN_INSTANCE, MEAN_GROUP, SIGNED_SQRT -> l;
-                case ADD, MUL, DIV -> l && r;
-                case MAX -> l || r;
-                default -> false;
-            };
-        }
-        return nn;
     }
 
     public LayerGraph graph() {
