@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.function.UnaryOperator;
 
 /**
  * EvoNorm-B0, B1 and B2 written by hand (REFERENCE.md §2), official semantics:
@@ -71,7 +70,8 @@ public class EvoNormB extends ChannelBlock {
         Moments moments = new Moments(x);
         NDArray batchStd;
         if (training) {
-            NDArray batchVar = moments.variance(Moments::overBatch);
+            NDArray batchVar = Moments.variance(
+                    Moments.overBatch(moments.mean()), Moments.overBatch(moments.meanOfSquares()));
             double factor = options.besselRunningVar()
                     ? RunningStatistic.bessel(shape.get(0) * shape.get(2) * shape.get(3)) : 1.0;
             RunningStatistic.update(runningVar, batchVar, options.runningDecay(), factor);
@@ -85,7 +85,7 @@ public class EvoNormB extends ChannelBlock {
         NDArray negA = batchStd.neg();
         NDArray excess = switch (variant) {
             case B0 -> {
-                NDArray instanceStd = moments.variance(UnaryOperator.identity()).add(eps).sqrt();
+                NDArray instanceStd = Moments.variance(moments.mean(), moments.meanOfSquares()).add(eps).sqrt();
                 yield ChannelAffine.apply(x, perChannel(store, v1, x, training), instanceStd.add(negA));
             }
             case B1 -> {

@@ -67,9 +67,11 @@ public class EvoNormS extends ChannelBlock {
         }
         int groups = options.groups().groupsFor((int) x.getShape().get(1));
         Moments moments = new Moments(x);
+        NDArray meanOfSquares = Moments.overGroups(moments.meanOfSquares(), groups);
         NDArray denominator = variant == Variant.S2
-                ? Moments.overGroups(moments.meanOfSquares(), groups).sqrt()
-                : moments.variance(m -> Moments.overGroups(m, groups)).add((float) options.eps()).sqrt();
+                ? meanOfSquares.sqrt()
+                : Moments.variance(Moments.overGroups(moments.mean(), groups), meanOfSquares)
+                        .add((float) options.eps()).sqrt();
         NDArray scale = g.div(denominator);
         NDArray numerator = x;
         if (mode == Mode.FULL) {

@@ -15,7 +15,6 @@ import dev.evonorm.graph.SignAnalysis;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Runs any {@link LayerGraph} on an NCHW float32 tensor, followed by the per-channel affine
@@ -268,24 +267,31 @@ public class GraphBlock extends ChannelBlock {
                 return GraphValue.of(variance ? running.add(eps) : running, nonNegative[index]);
             }
             GraphValue input = value(inputIndex);
-            UnaryOperator<NDArray> pool = switch (reduction) {
-                case BATCH -> Moments::overBatch;
-                case GROUP -> {
-                    int groups = options.groups().groupsFor((int) inputShape.get(1));
-                    yield m -> Moments.overGroups(m, groups);
-                }
-                case INSTANCE -> UnaryOperator.identity();
-            };
-            NDArray result;
-            if (variance) {
-                result = momentsOf(inputIndex).variance(pool);
-            } else if (input.isDeferredSquare()) {
+            NDArray mean;
+            NDArray meanOfSquares = null;
+            if (input.isDeferredSquare() && !variance) {
                 // μ(v²) directly from v's moments (one norm pass, v² never built). The variance of
                 // v² would need μ(v⁴): then v² is materialized like any value.
-                result = pool.apply(momentsOf(input.squareOf()).meanOfSquares());
+                mean = momentsOf(input.squareOf()).meanOfSquares();
             } else {
-                result = pool.apply(momentsOf(inputIndex).mean());
+                Moments m = momentsOf(inputIndex);
+                mean = m.mean();
+                meanOfSquares = variance ? m.meanOfSquares() : null;
             }
+            switch (reduction) {
+                case BATCH -> {
+                    mean = Moments.overBatch(mean);
+                    meanOfSquares = variance ? Moments.overBatch(meanOfSquares) : null;
+                }
+                case GROUP -> {
+                    int groups = options.groups().groupsFor((int) inputShape.get(1));
+                    mean = Moments.overGroups(mean, groups);
+                    meanOfSquares = variance ? Moments.overGroups(meanOfSquares, groups) : null;
+                }
+                case INSTANCE -> {
+                }
+            }
+            NDArray result = variance ? Moments.variance(mean, meanOfSquares) : mean;
             if (reduction == Reduction.BATCH) {
                 double factor = variance && options.besselRunningVar()
                         ? RunningStatistic.bessel(inputShape.get(0) * inputShape.get(2) * inputShape.get(3))

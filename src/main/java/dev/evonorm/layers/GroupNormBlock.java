@@ -49,7 +49,7 @@ public class GroupNormBlock extends ChannelBlock {
         int groups = groupsFor((int) x.getShape().get(1));
         Moments moments = new Moments(x);
         NDArray mean = Moments.overGroups(moments.mean(), groups);
-        NDArray var = moments.variance(m -> Moments.overGroups(m, groups));
+        NDArray var = Moments.variance(mean, Moments.overGroups(moments.meanOfSquares(), groups));
         // (x − μ)/σ·γ + β = x·(γ/σ) + (β − μ·γ/σ): one fused per-(n,c) pass.
         NDArray scale = perChannel(store, gamma, x, training).div(var.add((float) options.eps()).sqrt());
         NDArray shift = perChannel(store, beta, x, training).sub(mean.mul(scale));
