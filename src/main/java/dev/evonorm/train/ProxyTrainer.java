@@ -53,9 +53,12 @@ public final class ProxyTrainer {
         int done = 0;
         double setup = 0;
         double training = 0;
+        Engine.getInstance().setRandomSeed((int) config.seed());
         Block network = architecture.build(layer, archConfig);
         try (NDManager manager = NDManager.newBaseManager()) {
-            initialize(network, archConfig, manager, config.batchSize(), config.seed());
+            network.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+            network.initialize(manager, DataType.FLOAT32, archConfig.inputShape(config.batchSize()));
             ParameterStore parameters = new ParameterStore(manager, false);
             TrainingSampler sampler = TrainingSampler.forTraining(data, config.batchSize(), config.seed());
             LearningRateSchedule schedule = config.schedule();
@@ -95,19 +98,6 @@ public final class ProxyTrainer {
             return failed(TrainResult.FailureKind.ENGINE_ERROR, "engine error: " + firstLine(e.getMessage()),
                     losses, done, setup, training, 0);
         }
-    }
-
-    /**
-     * Seeds the engine and initializes a freshly built network: He-normal convolution and linear
-     * kernels (fan-in, gain 2, for ReLU-like networks); every other parameter keeps its block's own
-     * initializer (γ = 1, β = 0, v1 = 1, running variance 1, …). Shared by training and the
-     * stability protocol so both judge a layer in the same network.
-     */
-    public static void initialize(Block network, ArchConfig archConfig, NDManager manager, int batchSize, long seed) {
-        Engine.getInstance().setRandomSeed((int) seed);
-        network.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-        network.initialize(manager, DataType.FLOAT32, archConfig.inputShape(batchSize));
     }
 
     /** One forward/backward pass; all temporaries live in a sub-manager closed before returning. */
