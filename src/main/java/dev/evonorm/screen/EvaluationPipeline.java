@@ -20,7 +20,7 @@ import java.util.OptionalLong;
 /**
  * Evaluates one candidate layer, cheapest stage first: validity → numeric sanity and functional
  * hash → functional dedupe → quality protocol → stability protocol → full training on each search
- * architecture. The first stage that rejects ends the evaluation; its stage and reason are the
+ * architecture (where an accuracy below the quality threshold on any architecture also rejects). The first stage that rejects ends the evaluation; its stage and reason are the
  * verdict. Nothing a candidate does makes this throw.
  */
 public final class EvaluationPipeline {
@@ -112,6 +112,13 @@ public final class EvaluationPipeline {
                     return Verdict.rejected(Stage.TRAINING, arch.name() + ": " + f.reason(), hash, since(start), seconds);
                 }
                 accuracies[k] = ((TrainResult.Trained) result).accuracy();
+                // The quality protocol ran on the first architecture only; a layer that trains there but
+                // stays near chance on another is no candidate for the population either.
+                if (accuracies[k] < settings.qualityThreshold()) {
+                    seconds.put(Stage.TRAINING.token(), since(t));
+                    return Verdict.rejected(Stage.TRAINING, String.format("%s: accuracy %.3f after full training, below the quality threshold %.3f",
+                            arch.name(), accuracies[k], settings.qualityThreshold()), hash, since(start), seconds);
+                }
             }
             seconds.put(Stage.TRAINING.token(), since(t));
             return Verdict.accepted(accuracies, hash, since(start), seconds);

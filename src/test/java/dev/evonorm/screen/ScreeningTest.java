@@ -12,7 +12,14 @@ import dev.evonorm.graph.PublishedGraphs;
 import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.layers.Layers;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import dev.evonorm.layers.NormActFactory;
 import dev.evonorm.models.ArchConfig;
+import dev.evonorm.models.Architecture;
+import dev.evonorm.models.ArchitectureRole;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.train.SyntheticData;
 import dev.evonorm.train.TrainConfig;
@@ -125,5 +132,40 @@ class ScreeningTest {
         Verdict blind = pipeline.evaluate(g("{\"op\": \"var_bhw\", \"in\": [0]}, {\"op\": \"add\", \"in\": [4, 0]},"
                 + "{\"op\": \"mean_hw\", \"in\": [5]}"), 5);
         assertEquals(Stage.QUALITY, blind.stage(), blind.reason());
+    }
+
+    @Test
+    void fullTrainingBelowTheQualityThresholdOnAnyArchitectureRejects() {
+        TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
+        EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
+                List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, null);
+        Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
+        assertEquals(Stage.TRAINING, s0.stage(), s0.reason());
+        assertTrue(s0.reason().startsWith("blindfolded: ") && s0.reason().contains("quality threshold"), s0.reason());
+    }
+
+    /** ResNet that sees noise in place of the image: no layer can beat chance on it, so it must fail the quality bar. */
+    private static final class Blindfolded implements Architecture {
+        @Override
+        public String name() {
+            return "blindfolded";
+        }
+
+        @Override
+        public ArchitectureRole role() {
+            return ArchitectureRole.SEARCH;
+        }
+
+        @Override
+        public String summary() {
+            return "ResNet fed noise";
+        }
+
+        @Override
+        public Block build(NormActFactory factory, ArchConfig config) {
+            return new SequentialBlock()
+                    .add(new LambdaBlock(in -> new NDList(in.singletonOrThrow().getManager().randomNormal(in.singletonOrThrow().getShape()))))
+                    .add(Architectures.byName("resnet").build(factory, config));
+        }
     }
 }
