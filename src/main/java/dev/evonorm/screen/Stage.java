@@ -15,7 +15,7 @@ public enum Stage {
     QUALITY,
     /** Adversarial gradient-norm ascent exceeds the threshold. */
     STABILITY,
-    /** Full training on the K architectures failed (NaN loss, divergence, engine error). */
+    /** Full training on the K architectures failed (NaN loss, divergence, engine error) or stayed below the quality threshold on one. */
     TRAINING,
     /** Passed every screen and was trained on every architecture. */
     ACCEPTED;

@@ -1,0 +1,78 @@
+package dev.evonorm.cli;
+
+import static dev.evonorm.cli.CliTest.assertUsageError;
+import static dev.evonorm.cli.CliTest.cli;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evonorm.graph.SearchSpace;
+import dev.evonorm.search.Budget;
+import dev.evonorm.search.InProcessEvaluator;
+import dev.evonorm.search.SearchConfig;
+import dev.evonorm.search.SearchListener;
+import dev.evonorm.search.SearchRun;
+import dev.evonorm.search.SearchStrategy;
+import dev.evonorm.search.Selection;
+import dev.evonorm.search.SyntheticFitness;
+import dev.evonorm.store.RunStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportCommandTest {
+    @TempDir
+    Path dir;
+
+    /** A finished run of 60 candidates scored by the synthetic fitness (no training involved). */
+    private Path run(String name, SearchStrategy strategy) throws Exception {
+        Path folder = dir.resolve(name);
+        SearchConfig config = new SearchConfig(strategy, SearchSpace.BATCH_DEPENDENT, Selection.PARETO, 6, 3,
+                Budget.ofCandidates(60), 5, 10_000);
+        try (RunStore store = RunStore.create(folder.resolve(RunStore.FILE_NAME),
+                Map.of("strategy", strategy == SearchStrategy.EVOLUTION ? "evolution" : "random", "space", "batch", "lr", "0.1"));
+             InProcessEvaluator evaluator = new InProcessEvaluator(SyntheticFitness::evaluate)) {
+            new SearchRun(config, evaluator, store, new SearchListener() { }).run();
+        }
+        return folder;
+    }
+
+    private static byte[] digest(Path file) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    }
+
+    @Test
+    void reportsTwoRunsWithoutTouchingThem() throws Exception {
+        Path evo = run("evo", SearchStrategy.EVOLUTION);
+        Path rs = run("rs", SearchStrategy.RANDOM_SEARCH);
+        byte[] before = digest(evo.resolve(RunStore.FILE_NAME));
+        Path out = dir.resolve("out");
+        CliTest.Result r = cli("report", evo.toString(), rs.toString(), "--out", out.toString(), "--reference", "80");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("| evo | evolution |") && r.out().contains("| rs | random |"), r.out());
+        assertTrue(r.out().contains("## evo: rejection funnel"), r.out());
+        for (String f : new String[] {"report.md", "best-so-far.csv", "best-vs-candidates.png", "best-vs-hours.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertEquals(1 + 60 + 60, Files.readAllLines(out.resolve("best-so-far.csv")).size(),
+                "one line per evaluated candidate of each run (no structural duplicates with these settings)");
+        assertArrayEquals(before, digest(evo.resolve(RunStore.FILE_NAME)), "reading a run leaves it as it was");
+
+        CliTest.Result svg = cli("report", evo.toString(), "--format", "svg");
+        assertEquals(0, svg.code(), svg.toString());
+        assertTrue(Files.readString(evo.resolve("report/best-vs-hours.svg")).contains("<svg"));
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        Path evo = run("evo", SearchStrategy.EVOLUTION);
+        Path notARun = Files.createDirectories(dir.resolve("empty"));
+        assertUsageError(cli("report", notARun.toString()), "give the folder of a run");
+        assertUsageError(cli("report", evo.toString(), "--format", "gif"), "use png or svg");
+        assertUsageError(cli("report", evo.toString(), "--reference", "0.84"), "give e.g. 84.4");
+        assertUsageError(cli("report", evo.toString(), "--top", "0"), "--top must be at least 1");
+    }
+}
