@@ -232,4 +232,35 @@ final class DoubleReference {
         }
         return out;
     }
+
+    /**
+     * For the B-series, the smallest relative gap between the two arguments of the max over all
+     * elements: where it is tiny, float32 rounding may pick the other branch, and gradients of two
+     * correct implementations legitimately differ there. Infinity for layers without that max.
+     */
+    double closestTie(String name, double[] x, Params p, double[] runningVar) {
+        if (!name.startsWith("evonorm-b")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        Key inst = i -> sampleOf(i) * c + channelOf(i);
+        double[] x2 = new double[size()];
+        for (int i = 0; i < x2.length; i++) {
+            x2[i] = x[i] * x[i];
+        }
+        double[] batchVar = runningVar != null ? perChannel(runningVar) : variance(x, this::channelOf, c);
+        double[] instVar = variance(x, inst, n * c);
+        double[] instMs = mean(x2, inst, n * c);
+        double closest = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < x.length; i++) {
+            double left = Math.sqrt(batchVar[i] + p.eps());
+            double right = switch (name) {
+                case "evonorm-b0" -> p.v1()[channelOf(i)] * x[i] + Math.sqrt(instVar[i] + p.eps());
+                case "evonorm-b1" -> (x[i] + 1) * Math.sqrt(instMs[i]);
+                case "evonorm-b2" -> Math.sqrt(instMs[i]) - x[i];
+                default -> throw new IllegalArgumentException(name);
+            };
+            closest = Math.min(closest, Math.abs(left - right) / Math.max(Math.abs(left), Math.abs(right)));
+        }
+        return closest;
+    }
 }
