@@ -40,6 +40,9 @@ final class ReportCommand implements Runnable {
     @Option(names = "--reference-label", defaultValue = "BN-ReLU", description = "Name of the reference (default: ${DEFAULT-VALUE}).")
     String referenceLabel;
 
+    @Option(names = "--first", paramLabel = "N", description = "Only each run's first N recorded candidates (e.g. the funnel of exactly 1000 random layers).")
+    Integer first;
+
     @Option(names = "--top", defaultValue = "5", description = "Best layers listed per run (default: ${DEFAULT-VALUE}).")
     int top;
 
@@ -56,6 +59,9 @@ final class ReportCommand implements Runnable {
         if (reference != null && !(reference > 1 && reference <= 100)) {
             throw new UserInputException("--reference " + reference + " is not a percentage above 1; give e.g. 84.4 for 84.4%");
         }
+        if (first != null && first < 1) {
+            throw new UserInputException("--first must be at least 1, got " + first);
+        }
         List<SearchReport.Run> loaded = new ArrayList<>();
         Set<String> labels = new HashSet<>();
         for (Path run : runs) {
@@ -66,7 +72,11 @@ final class ReportCommand implements Runnable {
                 while (!labels.add(label)) {
                     label = label + "'";
                 }
-                loaded.add(new SearchReport.Run(label, store.settings(), store.completed()));
+                List<dev.evonorm.search.CandidateRecord> candidates = store.completed();
+                if (first != null && candidates.size() > first) {
+                    candidates = candidates.subList(0, first);
+                }
+                loaded.add(new SearchReport.Run(label, store.settings(), candidates));
             }
         }
         SearchReport report = new SearchReport(loaded, referenceLabel, reference == null ? Double.NaN : reference / 100);

@@ -51,8 +51,8 @@ public final class SearchReport {
             CandidateRecord best = best(r, 1).stream().findFirst().orElse(null);
             long accepted = r.candidates().stream().filter(c -> c.wasEvaluated() && c.accepted()).count();
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %d | %d | %.2f | %s | %s |%n", r.label(),
-                    r.settings().get("strategy"), r.settings().get("space"), r.settings().get("selection"),
-                    r.settings().get("archs"), r.settings().get("lr"), r.candidates().size(),
+                    setting(r, "strategy"), setting(r, "space"), setting(r, "selection"), setting(r, "archs"), setting(r, "lr"),
+                    r.candidates().size(),
                     last == null ? 0 : last.evaluated(), accepted, last == null ? 0 : last.hours(),
                     best == null ? "–" : percent(best.meanAccuracy()), best == null ? "–" : perArchitecture(best)));
         }
@@ -162,6 +162,10 @@ public final class SearchReport {
             }
         }
         return n;
+    }
+
+    private static String setting(Run r, String key) {
+        return r.settings().getOrDefault(key, "–");
     }
 
     private static String perArchitecture(CandidateRecord c) {

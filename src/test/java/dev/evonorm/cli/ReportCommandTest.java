@@ -61,6 +61,10 @@ class ReportCommandTest {
                 "one line per evaluated candidate of each run (no structural duplicates with these settings)");
         assertArrayEquals(before, digest(evo.resolve(RunStore.FILE_NAME)), "reading a run leaves it as it was");
 
+        CliTest.Result first = cli("report", rs.toString(), "--first", "25", "--out", dir.resolve("first").toString());
+        assertEquals(0, first.code(), first.toString());
+        assertTrue(first.out().contains("| rs | random | batch |") && first.out().contains("| 25 | 25 |"), first.out());
+
         CliTest.Result svg = cli("report", evo.toString(), "--format", "svg");
         assertEquals(0, svg.code(), svg.toString());
         assertTrue(Files.readString(evo.resolve("report/best-vs-hours.svg")).contains("<svg"));
@@ -74,5 +78,6 @@ class ReportCommandTest {
         assertUsageError(cli("report", evo.toString(), "--format", "gif"), "use png or svg");
         assertUsageError(cli("report", evo.toString(), "--reference", "0.84"), "give e.g. 84.4");
         assertUsageError(cli("report", evo.toString(), "--top", "0"), "--top must be at least 1");
+        assertUsageError(cli("report", evo.toString(), "--first", "0"), "--first must be at least 1");
     }
 }
