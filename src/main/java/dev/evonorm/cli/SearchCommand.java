@@ -63,6 +63,9 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quality-threshold", defaultValue = "0.2", description = "Minimum accuracy after them; paper: 0.2 = twice chance for ten classes (default: ${DEFAULT-VALUE}).")
     double qualityThreshold;
 
+    @Option(names = "--quality-examples", defaultValue = "1000", description = "Validation examples the quality protocol scores on; 0 for the whole split (default: ${DEFAULT-VALUE}).")
+    int qualityExamples;
+
     @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
     int stabilitySteps;
 
@@ -101,6 +104,7 @@ final class SearchCommand implements Runnable {
         String[][] pairs = {{"--strategy", "strategy"}, {"--space", "space"}, {"--selection", "selection"}, {"--budget", "budget"},
             {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
+            {"--quality-examples", "quality_examples"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
@@ -163,6 +167,7 @@ final class SearchCommand implements Runnable {
         m.put("seed", Long.toString(seed));
         m.put("quality_steps", Integer.toString(qualitySteps));
         m.put("quality_threshold", Double.toString(qualityThreshold));
+        m.put("quality_examples", Integer.toString(qualityExamples));
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
         m.put("steps", Integer.toString(steps));
@@ -212,6 +217,9 @@ final class SearchCommand implements Runnable {
 
     /** Builds every piece once so that an impossible setting fails before anything is written. */
     private static void validate(SearchSettings s) {
+        if (s.qualityExamples() < 0) {
+            throw new UserInputException("--quality-examples must be 0 (the whole validation split) or positive, got " + s.qualityExamples());
+        }
         s.searchConfig();
         s.architectures();
         s.training();

@@ -86,7 +86,13 @@ record SearchSettings(Map<String, String> values) {
                 : new StabilityProtocol.Config(Integer.parseInt(get("stability_steps")), Double.parseDouble(get("stability_threshold")),
                         16, 0.01, 1e-3);
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
-                task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")), stability);
+                task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
+                qualityExamples(), stability);
+    }
+
+    /** Runs created before this setting existed scored quality on the whole split (0), and resume that way. */
+    int qualityExamples() {
+        return Integer.parseInt(values.getOrDefault("quality_examples", "0"));
     }
 
     double width() {

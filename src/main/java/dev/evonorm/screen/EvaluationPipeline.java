@@ -28,21 +28,41 @@ public final class EvaluationPipeline {
     /**
      * @param qualitySteps training steps of the quality protocol (paper: 100)
      * @param qualityThreshold minimum validation accuracy after them (paper: 0.2 for ten classes)
+     * @param qualityExamples validation examples the quality protocol scores on (the first ones of
+     *     the split), 0 for all; a yes/no test against twice chance needs far fewer than the full
+     *     training's accuracy does, and scoring the whole split was 30–40% of the stage's time
      * @param stability the stability protocol's settings, or null to skip it
      */
     public record Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures,
                            ArchConfig archConfig, TrainConfig training, int qualitySteps, double qualityThreshold,
-                           StabilityProtocol.Config stability) {
+                           int qualityExamples, StabilityProtocol.Config stability) {
+        public Settings {
+            if (qualityExamples < 0) {
+                throw new IllegalArgumentException("--quality-examples must be 0 (all) or positive, got " + qualityExamples);
+            }
+        }
     }
 
     private final Settings settings;
     private final DataSplits data;
+    private final DataSplits qualityData;
     private final FunctionalCache cache;
 
     public EvaluationPipeline(Settings settings, DataSplits data, FunctionalCache cache) {
         this.settings = settings;
         this.data = data;
+        this.qualityData = withValidationPrefix(data, settings.qualityExamples());
         this.cache = cache;
+    }
+
+    /** The same splits with only the first {@code count} validation examples (all of them for 0). */
+    static DataSplits withValidationPrefix(DataSplits data, int count) {
+        if (count == 0 || count >= data.validation().count()) {
+            return data;
+        }
+        int[] first = java.util.stream.IntStream.range(0, count).toArray();
+        return new DataSplits(data.spec(), data.train(), data.validation().select(first, data.validation().name()),
+                data.test(), data.normalization(), data.augmentation());
     }
 
     public Verdict evaluate(LayerGraph graph, long candidateId) {
@@ -76,7 +96,7 @@ public final class EvaluationPipeline {
             Architecture first = settings.architectures().get(0);
             current = Stage.QUALITY;
             t = System.nanoTime();
-            TrainResult quality = ProxyTrainer.train(first, settings.archConfig(), layer, data,
+            TrainResult quality = ProxyTrainer.train(first, settings.archConfig(), layer, qualityData,
                     settings.training().withSteps(settings.qualitySteps()));
             seconds.put(Stage.QUALITY.token(), since(t));
             if (quality instanceof TrainResult.Failed f) {

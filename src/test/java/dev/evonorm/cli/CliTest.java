@@ -140,6 +140,7 @@ class CliTest {
         assertUsageError(cli(search("--run", run.toString(), "--population", "2", "--tournament", "5")), "--tournament");
         assertUsageError(cli(search("--run", run.toString(), "--archs", "resnet,nosuch")), "unknown architecture");
         assertUsageError(cli(search("--run", run.toString(), "--space", "sideways")), "unknown search space");
+        assertUsageError(cli(search("--run", run.toString(), "--quality-examples", "-1")), "--quality-examples");
         assertFalse(Files.exists(run), "nothing was created");
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello");

@@ -110,7 +110,7 @@ class ScreeningTest {
     void pipelineRunsTheStagesCheapestFirst() {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2,
+                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0,
                 new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3));
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, DATA, new MemoryCache());
 
@@ -138,10 +138,23 @@ class ScreeningTest {
     void fullTrainingBelowTheQualityThresholdOnAnyArchitectureRejects() {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, null);
+                List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, null);
         Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
         assertEquals(Stage.TRAINING, s0.stage(), s0.reason());
         assertTrue(s0.reason().startsWith("blindfolded: ") && s0.reason().contains("quality threshold"), s0.reason());
+    }
+
+    @Test
+    void qualityScoresOnTheFirstExamplesOfTheValidationSplit() {
+        DataSplits prefix = EvaluationPipeline.withValidationPrefix(DATA, 100);
+        assertEquals(100, prefix.validation().count());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(DATA.validation().label(i), prefix.validation().label(i));
+            assertEquals(DATA.validation().pixel(i, 0, 3, 4), prefix.validation().pixel(i, 0, 3, 4));
+        }
+        assertTrue(prefix.train() == DATA.train(), "training data untouched");
+        assertTrue(EvaluationPipeline.withValidationPrefix(DATA, 0) == DATA, "0 means the whole split");
+        assertTrue(EvaluationPipeline.withValidationPrefix(DATA, 10_000) == DATA, "more than there are means the whole split");
     }
 
     /** ResNet that sees noise in place of the image: no layer can beat chance on it, so it must fail the quality bar. */
