@@ -225,7 +225,7 @@ public class GraphBlock extends ChannelBlock {
                 return switch (op) {
                     case ADD -> full.thenAffine(null, reduced, nonNegative);
                     case MUL -> full.thenAffine(reduced, null, nonNegative);
-                    default -> full.thenAffine(reduced.pow(-1), null, nonNegative);
+                    default -> full.thenAffine(EngineScalars.reciprocal(reduced), null, nonNegative);
                 };
             }
             if (op == Primitive.MAX && a.isFull() != b.isFull()) {

@@ -35,7 +35,7 @@ final class Moments {
         if (mean == null) {
             if (hasSpatialExtent()) {
                 Shape s = value.getShape();
-                mean = value.sum(new int[] {2, 3}, true).div(s.get(2) * s.get(3));
+                mean = EngineScalars.divide(value.sum(new int[] {2, 3}, true), s.get(2) * s.get(3));
             } else {
                 mean = value;
             }
@@ -48,7 +48,7 @@ final class Moments {
         if (meanOfSquares == null) {
             if (hasSpatialExtent()) {
                 Shape s = value.getShape();
-                meanOfSquares = value.norm(2, new int[] {2, 3}, true).square().div(s.get(2) * s.get(3));
+                meanOfSquares = EngineScalars.divide(value.norm(2, new int[] {2, 3}, true).square(), s.get(2) * s.get(3));
             } else {
                 meanOfSquares = value.square();
             }
@@ -59,7 +59,7 @@ final class Moments {
     /** Averages a (1|N, 1|C, 1, 1) statistic over the batch. */
     static NDArray overBatch(NDArray stat) {
         long n = stat.getShape().get(0);
-        return n > 1 ? stat.sum(new int[] {0}, true).div(n) : stat;
+        return n > 1 ? EngineScalars.divide(stat.sum(new int[] {0}, true), n) : stat;
     }
 
     /** Averages a (1|N, 1|C, 1, 1) statistic over channel groups and repeats it per channel. */
@@ -74,12 +74,12 @@ final class Moments {
             return stat;
         }
         long n = s.get(0);
-        NDArray grouped = stat.reshape(n, groups, perGroup).sum(new int[] {2}, true).div(perGroup);
+        NDArray grouped = EngineScalars.divide(stat.reshape(n, groups, perGroup).sum(new int[] {2}, true), perGroup);
         return grouped.broadcast(n, groups, perGroup).reshape(n, c, 1, 1);
     }
 
-    /** E[v²] − E[v]², clamped at 0 (population variance, no eps). */
+    /** E[v²] − E[v]², clamped at 0 (population variance, no eps); relu is the clamp (see EngineScalars). */
     static NDArray variance(NDArray mean, NDArray meanOfSquares) {
-        return meanOfSquares.sub(mean.square()).maximum(0f);
+        return meanOfSquares.sub(mean.square()).getNDArrayInternal().relu();
     }
 }

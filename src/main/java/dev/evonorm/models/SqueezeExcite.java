@@ -52,7 +52,7 @@ public final class SqueezeExcite extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         long pixels = x.getShape().get(2) * x.getShape().get(3);
         // sum/count rather than mean: a mean over two axes throws on the PyTorch engine.
-        NDArray pooled = x.sum(new int[] {2, 3}, true).div(pixels);
+        NDArray pooled = dev.evonorm.layers.EngineScalars.divide(x.sum(new int[] {2, 3}, true), pixels);
         NDArray hidden = reduce.forward(store, new NDList(pooled), training, params).singletonOrThrow();
         hidden = activation == GateActivation.SWISH ? Activation.swish(hidden, 1f) : Activation.relu(hidden);
         NDArray gate = expand.forward(store, new NDList(hidden), training, params).singletonOrThrow();
