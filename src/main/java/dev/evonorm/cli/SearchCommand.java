@@ -78,8 +78,7 @@ final class SearchCommand implements Runnable {
     @Option(names = "--batch-size", defaultValue = "" + dev.evonorm.train.TrainConfig.DEFAULT_BATCH, description = "Proxy batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "" + dev.evonorm.train.TrainConfig.SEARCH_PEAK_RATE,
-            description = "Proxy peak learning rate; half the train/compare default, so that the published EvoNorms train reliably (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + dev.evonorm.train.TrainConfig.DEFAULT_PEAK_RATE, description = "Proxy peak learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
 
     @Option(names = "--train-seed", defaultValue = "0", description = "Training seed shared by all candidates (default: ${DEFAULT-VALUE}).")

@@ -26,13 +26,6 @@ public record TrainConfig(int steps, int batchSize, float peakLearningRate, int 
      * architecture. Measurements in docs/proxy.md.
      */
     public static final float DEFAULT_PEAK_RATE = 0.2f;
-    /**
-     * The search trains candidates at half that rate: at 0.2 even EvoNorm-B0 and S0 fail (NaN) in
-     * one of two seeds on a mobile architecture, so the search would reject the very layers it is
-     * meant to find; at 0.1 every published EvoNorm trains (B0 within 0.3 points of BN-ReLU).
-     * Compare a search's layers with baselines trained at the same rate (`compare --lr 0.1`).
-     */
-    public static final float SEARCH_PEAK_RATE = 0.1f;
 
     public TrainConfig {
         if (steps < 1) {
