@@ -95,7 +95,7 @@ final class ScreenBenchCommand implements Runnable {
     }
 
     private void runFunnel(SearchSpace s, LayerOptions options, SplittableRandom rng) {
-        TrainConfig training = TrainConfig.defaults().withPeakLearningRate(TrainConfig.SEARCH_PEAK_RATE);
+        TrainConfig training = TrainConfig.defaults();
         ProxyTask task = ProxyTask.load(data.toConfig(), training, 1.0, 1.0);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
                 task.archConfig(), training, 100, 0.2, 1000, StabilityProtocol.Config.defaults());
