@@ -54,7 +54,8 @@ public final class SqueezeExcite extends AbstractBlock {
         // sum/count rather than mean: a mean over two axes throws on the PyTorch engine.
         NDArray pooled = dev.evonorm.layers.EngineScalars.divide(x.sum(new int[] {2, 3}, true), pixels);
         NDArray hidden = reduce.forward(store, new NDList(pooled), training, params).singletonOrThrow();
-        hidden = activation == GateActivation.SWISH ? Activation.swish(hidden, 1f) : Activation.relu(hidden);
+        // x·σ(x) written out: DJL's Activation.swish multiplies by its β as a number (see EngineScalars).
+        hidden = activation == GateActivation.SWISH ? hidden.mul(Activation.sigmoid(hidden)) : Activation.relu(hidden);
         NDArray gate = expand.forward(store, new NDList(hidden), training, params).singletonOrThrow();
         return new NDList(x.mul(Activation.sigmoid(gate)));
     }

@@ -13,8 +13,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +69,7 @@ class ScalarLifetimeTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray y = block.forward(store, new NDList(input), true).singletonOrThrow();
                 NDArray loss = y.sum();
-                List<ByteBuffer> refill = collectBeforeBackward ? collectAndRefill() : List.of();
+                List<ByteBuffer> refill = collectBeforeBackward ? MemoryChurn.collectAndRefill() : List.of();
                 collector.backward(loss);
                 Reference.reachabilityFence(refill);
             }
@@ -79,20 +77,4 @@ class ScalarLifetimeTest {
         }
     }
 
-    /** Collects garbage (running the cleaners of unreachable direct buffers), then fills malloc's free lists with NaN. */
-    private static List<ByteBuffer> collectAndRefill() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        List<ByteBuffer> refill = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
-            ByteBuffer b = ByteBuffer.allocateDirect(4 * (1 + i % 16)).order(ByteOrder.nativeOrder());
-            while (b.remaining() >= 4) {
-                b.putFloat(Float.NaN);
-            }
-            refill.add(b);
-        }
-        return refill;
-    }
 }
