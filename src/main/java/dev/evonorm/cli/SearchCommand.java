@@ -66,6 +66,9 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quality-examples", defaultValue = "1000", description = "Validation examples the quality protocol scores on; 0 for the whole split (default: ${DEFAULT-VALUE}).")
     int qualityExamples;
 
+    @Option(names = "--quality-everywhere", description = "Also reject a layer whose full training on any architecture ends below the quality threshold (default: only the quality protocol on the first architecture decides).")
+    boolean qualityEverywhere;
+
     @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
     int stabilitySteps;
 
@@ -103,7 +106,7 @@ final class SearchCommand implements Runnable {
         String[][] pairs = {{"--strategy", "strategy"}, {"--space", "space"}, {"--selection", "selection"}, {"--budget", "budget"},
             {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
-            {"--quality-examples", "quality_examples"},
+            {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
@@ -167,6 +170,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_steps", Integer.toString(qualitySteps));
         m.put("quality_threshold", Double.toString(qualityThreshold));
         m.put("quality_examples", Integer.toString(qualityExamples));
+        m.put("quality_everywhere", Boolean.toString(qualityEverywhere));
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
         m.put("steps", Integer.toString(steps));

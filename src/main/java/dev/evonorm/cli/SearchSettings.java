@@ -87,7 +87,7 @@ record SearchSettings(Map<String, String> values) {
                         16, 0.01, 1e-3);
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
-                qualityExamples(), stability);
+                qualityExamples(), Boolean.parseBoolean(values.getOrDefault("quality_everywhere", "false")), stability);
     }
 
     /** Runs created before this setting existed scored quality on the whole split (0), and resume that way. */

@@ -110,7 +110,7 @@ class ScreeningTest {
     void pipelineRunsTheStagesCheapestFirst() {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0,
+                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0, false,
                 new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3));
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, DATA, new MemoryCache());
 
@@ -135,13 +135,20 @@ class ScreeningTest {
     }
 
     @Test
-    void fullTrainingBelowTheQualityThresholdOnAnyArchitectureRejects() {
+    void qualityEverywhereRejectsAFullTrainingBelowTheThresholdOnAnyArchitecture() {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
-        EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, null);
-        Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
-        assertEquals(Stage.TRAINING, s0.stage(), s0.reason());
-        assertTrue(s0.reason().startsWith("blindfolded: ") && s0.reason().contains("quality threshold"), s0.reason());
+        for (boolean everywhere : new boolean[] {true, false}) {
+            EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
+                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, everywhere, null);
+            Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
+            if (everywhere) {
+                assertEquals(Stage.TRAINING, s0.stage(), s0.reason());
+                assertTrue(s0.reason().startsWith("blindfolded: ") && s0.reason().contains("quality threshold"), s0.reason());
+            } else {
+                assertEquals(Stage.ACCEPTED, s0.stage(), "by default a specialist is kept: " + s0.reason());
+                assertTrue(s0.accuracies()[1] < 0.2, "at chance on the blindfolded network: " + s0.accuracies()[1]);
+            }
+        }
     }
 
     @Test
