@@ -19,15 +19,18 @@ import java.util.stream.Collectors;
  */
 public final class SearchReport {
 
-    /** One run as stored: a label (its folder name), its settings, its candidates in recorded order. */
-    public record Run(String label, Map<String, String> settings, List<CandidateRecord> candidates) {
+    /**
+     * One run as stored: a label (its folder name), its settings, its candidates in recorded order,
+     * and their best-so-far curve (computed once; every section of the report reads it).
+     */
+    public record Run(String label, Map<String, String> settings, List<CandidateRecord> candidates, BestSoFar curve) {
         public Run {
             settings = Map.copyOf(settings);
             candidates = List.copyOf(candidates);
         }
 
-        public BestSoFar curve() {
-            return BestSoFar.of(candidates);
+        public Run(String label, Map<String, String> settings, List<CandidateRecord> candidates) {
+            this(label, settings, candidates, BestSoFar.of(candidates));
         }
     }
 

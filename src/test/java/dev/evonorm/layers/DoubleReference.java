@@ -186,11 +186,8 @@ final class DoubleReference {
         int groups = p.groups();
         Key group = i -> sampleOf(i) * groups + channelOf(i) / (c / groups);
         double[] out = new double[size()];
-        double[] x2 = new double[size()];
-        for (int i = 0; i < x2.length; i++) {
-            x2[i] = x[i] * x[i];
-        }
-        double[] batchVar = runningVar != null ? perChannel(runningVar) : variance(x, this::channelOf, c);
+        double[] x2 = squares(x);
+        double[] batchVar = batchVariance(x, runningVar);
         double[] instVar = variance(x, inst, n * c);
         double[] instMs = mean(x2, inst, n * c);
         double[] groupVar = variance(x, group, n * groups);
@@ -243,13 +240,9 @@ final class DoubleReference {
             return Double.POSITIVE_INFINITY;
         }
         Key inst = i -> sampleOf(i) * c + channelOf(i);
-        double[] x2 = new double[size()];
-        for (int i = 0; i < x2.length; i++) {
-            x2[i] = x[i] * x[i];
-        }
-        double[] batchVar = runningVar != null ? perChannel(runningVar) : variance(x, this::channelOf, c);
+        double[] batchVar = batchVariance(x, runningVar);
         double[] instVar = variance(x, inst, n * c);
-        double[] instMs = mean(x2, inst, n * c);
+        double[] instMs = mean(squares(x), inst, n * c);
         double closest = Double.POSITIVE_INFINITY;
         for (int i = 0; i < x.length; i++) {
             double left = Math.sqrt(batchVar[i] + p.eps());
@@ -262,5 +255,18 @@ final class DoubleReference {
             closest = Math.min(closest, Math.abs(left - right) / Math.max(Math.abs(left), Math.abs(right)));
         }
         return closest;
+    }
+
+    private static double[] squares(double[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * x[i];
+        }
+        return out;
+    }
+
+    /** The per-channel batch variance, or the running one in inference (null: training). */
+    private double[] batchVariance(double[] x, double[] runningVar) {
+        return runningVar != null ? perChannel(runningVar) : variance(x, this::channelOf, c);
     }
 }
