@@ -81,24 +81,42 @@ public class EvoNormB extends ChannelBlock {
         }
         // max(a, u) = a + relu(u − a): torch's maximum costs about four full passes forward and
         // backward (tie masks for both operands); relu is one each way, and "− a" folds into the
-        // fused per-(n,c) affine that builds u.
-        NDArray negA = batchStd.neg();
-        NDArray excess = switch (variant) {
+        // fused per-(n,c) affine that builds u = scale·x + shift.
+        NDArray scale;
+        NDArray shift;
+        switch (variant) {
             case B0 -> {
-                NDArray instanceStd = Moments.variance(moments.mean(), moments.meanOfSquares()).add(eps).sqrt();
-                yield ChannelAffine.apply(x, perChannel(store, v1, x, training), instanceStd.add(negA));
+                scale = perChannel(store, v1, x, training);
+                shift = Moments.variance(moments.mean(), moments.meanOfSquares()).add(eps).sqrt();
             }
             case B1 -> {
-                NDArray rms = moments.meanOfSquares().sqrt();
-                yield ChannelAffine.apply(x, rms, rms.add(negA));
+                scale = moments.meanOfSquares().sqrt();
+                shift = scale;
             }
-            case B2 -> {
-                NDArray rms = moments.meanOfSquares().sqrt();
-                yield ChannelAffine.apply(x, x.getManager().full(new Shape(1, 1, 1, 1), -1f), rms.add(negA));
+            default -> {
+                scale = x.getManager().full(new Shape(1, 1, 1, 1), -1f);
+                shift = moments.meanOfSquares().sqrt();
             }
-        };
+        }
+        NDArray excessShift = shift.sub(batchStd);
+        if (allPositive(g)) {
+            // γ > 0: x/max(a, u)·γ = x/max(a/γ, u/γ), and u/γ is still a per-(n,c) affine of x,
+            // so γ costs C divisions instead of a full-size pass forward and backward (measured:
+            // B0 forward+backward 12–20% faster). Exactly the same function wherever γ > 0, so
+            // gradients agree too; a γ ≤ 0 anywhere (rare: γ starts at 1) takes the plain path.
+            NDArray inverseGamma = EngineScalars.reciprocal(g);
+            NDArray excess = ChannelAffine.apply(x, scale.mul(inverseGamma), excessShift.mul(inverseGamma));
+            NDArray denominator = excess.getNDArrayInternal().relu().add(batchStd.mul(inverseGamma));
+            return new NDList(x.div(denominator).add(b));
+        }
+        NDArray excess = ChannelAffine.apply(x, scale, excessShift);
         NDArray denominator = excess.getNDArrayInternal().relu().add(batchStd);
         NDArray normalized = x.div(denominator);
         return new NDList(ChannelAffine.apply(normalized, g, b));
+    }
+
+    /** One C-element comparison; CPU tensors make reading the answer cheap. */
+    private static boolean allPositive(NDArray gamma) {
+        return gamma.gt(0f).all().getBoolean();
     }
 }

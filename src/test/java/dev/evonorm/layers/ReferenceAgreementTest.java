@@ -109,6 +109,11 @@ class ReferenceAgreementTest {
         tests.add(DynamicTest.dynamicTest("evonorm-s0a norm-only", () -> checkNamed("evonorm-s0a", "normalize-group-std", 1e-3, NormPosition.NORM_ONLY, 9)));
         tests.add(DynamicTest.dynamicTest("evonorm-s1a norm-only", () -> checkNamed("evonorm-s1a", "normalize-group-std", 1e-3, NormPosition.NORM_ONLY, 9)));
         tests.add(DynamicTest.dynamicTest("evonorm-s2a norm-only", () -> checkNamed("evonorm-s2a", "normalize-group-rms", 1e-3, NormPosition.NORM_ONLY, 9)));
+        // The B-series fold γ into the denominator while every γ > 0; one negative γ takes the plain path.
+        for (String name : List.of("evonorm-b0", "evonorm-b1", "evonorm-b2")) {
+            tests.add(DynamicTest.dynamicTest(name + " with a negative gamma",
+                    () -> checkNamed(name, name, 1e-5, NormPosition.NORM_ACT, 10, true)));
+        }
         for (String name : List.of("evonorm-b0", "evonorm-b0-timm", "evonorm-s0", "evonorm-s1-graph", "evonorm-b2-graph")) {
             tests.add(DynamicTest.dynamicTest(name + " norm-only (official: affine)",
                     () -> checkNamed(name, "affine", 1e-5, NormPosition.NORM_ONLY, 9)));
@@ -147,9 +152,17 @@ class ReferenceAgreementTest {
     }
 
     private void checkNamed(String factoryName, String referenceName, double eps, NormPosition position, long seed) {
+        checkNamed(factoryName, referenceName, eps, position, seed, false);
+    }
+
+    private void checkNamed(String factoryName, String referenceName, double eps, NormPosition position, long seed,
+            boolean oneNegativeGamma) {
         Random rng = new Random(seed + factoryName.hashCode());
         LayerOptions options = LayerOptions.defaults().withGroups(GroupSpec.exactly(2));
         DoubleReference.Params p = randomParams(rng, eps, 2);
+        if (oneNegativeGamma) {
+            p.gamma()[1] = -p.gamma()[1];
+        }
         double[] tau = Harness.uniform(rng, C, -0.3, 0.3);
         double[] x = Harness.awayFromZero(rng, ref.size(), 0.2, 2.0);
         double[] weights = Harness.uniform(rng, ref.size(), -1, 1);
