@@ -1,10 +1,13 @@
 package dev.evonorm.cli;
 
 import dev.evonorm.graph.Formula;
+import dev.evonorm.graph.GraphJson;
 import dev.evonorm.screen.Stage;
 import dev.evonorm.search.CandidateRecord;
 import dev.evonorm.store.RunStore;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -30,13 +33,21 @@ final class TopCommand implements Runnable {
     @Option(names = "--limit", defaultValue = "10", description = "How many layers (default: ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--export", paramLabel = "DIR",
+            description = "Also write each listed layer's graph as DIR/<run>-<id>.json, ready for --layer graph:FILE or Layers.factory(\"graph:FILE\").")
+    Path export;
+
     @Override
     public void run() {
         if (limit < 1) {
             throw new UserInputException("--limit must be at least 1, got " + limit);
         }
+        if (export != null && Files.exists(export) && !Files.isDirectory(export)) {
+            throw new UserInputException("--export " + export + " is a file; give a folder (it is created if missing)");
+        }
         PrintWriter out = spec.commandLine().getOut();
-        try (RunStore store = RunStore.open(SearchCommand.databaseOf(run))) {
+        Path database = SearchCommand.databaseOf(run);
+        try (RunStore store = RunStore.open(database)) {
             Map<String, String> settings = store.settings();
             List<CandidateRecord> all = store.completed();
             Map<Stage, Long> funnel = new EnumMap<>(Stage.class);
@@ -60,7 +71,30 @@ final class TopCommand implements Runnable {
                 out.printf(Locale.ROOT, "%-4d %-6d %-7.2f %-24s %-10s %s%n", rank++, r.id(), 100 * r.meanAccuracy(), per, origin,
                         Formula.unicode(r.graph()));
             }
+            if (export != null && !best.isEmpty()) {
+                exportGraphs(best, runName(database), out);
+            }
             out.flush();
         }
+    }
+
+    /** The run folder's name, which keeps exports of several runs apart in one folder. */
+    private static String runName(Path database) {
+        Path folder = database.toAbsolutePath().getParent();
+        return folder == null || folder.getFileName() == null ? "run" : folder.getFileName().toString();
+    }
+
+    private void exportGraphs(List<CandidateRecord> best, String runName, PrintWriter out) {
+        try {
+            Files.createDirectories(export);
+            for (CandidateRecord r : best) {
+                Path file = export.resolve(runName + "-" + r.id() + ".json");
+                Files.writeString(file, GraphJson.toJson(r.graph()) + System.lineSeparator());
+            }
+        } catch (IOException e) {
+            throw new UserInputException("cannot write to --export " + export + " (" + e.getMessage() + "); give a writable folder");
+        }
+        Path first = export.resolve(runName + "-" + best.get(0).id() + ".json");
+        out.printf("wrote %d layer graph(s) to %s; use one with --layer graph:%s%n", best.size(), export, first);
     }
 }

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evonorm.graph.GraphJson;
 import dev.evonorm.graph.SearchSpace;
+import dev.evonorm.layers.GraphBlock;
+import dev.evonorm.layers.Layers;
+import dev.evonorm.layers.NormPosition;
+import dev.evonorm.search.CandidateRecord;
 import dev.evonorm.search.Budget;
 import dev.evonorm.search.InProcessEvaluator;
 import dev.evonorm.search.SearchConfig;
@@ -19,6 +24,7 @@ import dev.evonorm.store.RunStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +74,36 @@ class ReportCommandTest {
         CliTest.Result svg = cli("report", evo.toString(), "--format", "svg");
         assertEquals(0, svg.code(), svg.toString());
         assertTrue(Files.readString(evo.resolve("report/best-vs-hours.svg")).contains("<svg"));
+    }
+
+    @Test
+    void topExportsTheListedLayersAsGraphFilesTheFactoryAccepts() throws Exception {
+        Path evo = run("evo", SearchStrategy.EVOLUTION);
+        byte[] before = digest(evo.resolve(RunStore.FILE_NAME));
+        Path out = dir.resolve("layers");
+        CliTest.Result r = cli("top", evo.toString(), "--limit", "3", "--export", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        List<CandidateRecord> best;
+        try (RunStore store = RunStore.open(evo.resolve(RunStore.FILE_NAME))) {
+            best = store.best(3);
+        }
+        assertEquals(3, best.size());
+        for (CandidateRecord record : best) {
+            Path file = out.resolve("evo-" + record.id() + ".json");
+            assertEquals(record.graph(), GraphJson.parse(Files.readString(file)), file.toString());
+            // The file is a layer the factory builds (what --layer graph:FILE does).
+            assertTrue(Layers.factory("graph:" + file).create(8, NormPosition.NORM_ACT) instanceof GraphBlock);
+        }
+        try (var files = Files.list(out)) {
+            assertEquals(3, files.count(), "one file per listed layer");
+        }
+        assertTrue(r.out().contains("use one with --layer graph:" + out.resolve("evo-" + best.get(0).id() + ".json")), r.out());
+        CliTest.Result show = cli("layers", "show", out.resolve("evo-" + best.get(0).id() + ".json").toString());
+        assertEquals(0, show.code(), show.toString());
+        assertArrayEquals(before, digest(evo.resolve(RunStore.FILE_NAME)), "exporting leaves the run as it was");
+
+        Path aFile = Files.writeString(dir.resolve("taken.txt"), "x");
+        assertUsageError(cli("top", evo.toString(), "--export", aFile.toString()), "is a file; give a folder");
     }
 
     @Test
