@@ -146,6 +146,10 @@ final class SearchCommand implements Runnable {
             store = RunStore.create(folder.resolve(RunStore.FILE_NAME), settings.values());
         }
         try (RunStore s = store) {
+            if (resume != null) {
+                // Only now that every setting and the data checked out: a refused resume changes nothing.
+                s.forgetUnrecordedClaims();
+            }
             EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
             SearchDisplay display = new SearchDisplay(folder, settings, spec.commandLine().getOut());
             try (InProcessEvaluator evaluator = new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()))) {

@@ -70,7 +70,30 @@ public final class EvaluationPipeline {
                 data.test(), data.normalization(), data.augmentation());
     }
 
+    /**
+     * The cheap front of the evaluation: validity, numeric sanity with the functional hash, and the
+     * functional dedupe. A pool of worker processes runs these in the search's own process, where
+     * the cache lives, and sends only the training stages to the workers.
+     *
+     * @param rejection the verdict when a screen rejected the candidate, else null
+     * @param functionalHash the functional hash (null when validity rejected it)
+     * @param seconds wall time of these stages
+     * @param stageSeconds per-stage wall time so far
+     */
+    public record Screened(Verdict rejection, String functionalHash, double seconds, Map<String, Double> stageSeconds) {
+        public boolean passed() {
+            return rejection == null;
+        }
+    }
+
+    /** Screens, then trains (both halves below) in this thread. */
     public Verdict evaluate(LayerGraph graph, long candidateId) {
+        Screened screened = screen(graph, candidateId);
+        return screened.passed() ? train(graph, screened) : screened.rejection();
+    }
+
+    /** The screens before any training; claims the candidate's function in the cache when it passes. */
+    public Screened screen(LayerGraph graph, long candidateId) {
         long start = System.nanoTime();
         Map<String, Double> seconds = new LinkedHashMap<>();
         String hash = null;
@@ -80,7 +103,7 @@ public final class EvaluationPipeline {
             Optional<String> invalid = StaticScreen.check(graph, settings.space());
             seconds.put(Stage.VALIDITY.token(), since(t));
             if (invalid.isPresent()) {
-                return Verdict.rejected(Stage.VALIDITY, invalid.get(), null, since(start), seconds);
+                return rejectedScreen(Verdict.rejected(Stage.VALIDITY, invalid.get(), null, since(start), seconds));
             }
 
             current = Stage.NUMERIC;
@@ -89,29 +112,49 @@ public final class EvaluationPipeline {
             hash = probe.functionalHash();
             seconds.put(Stage.NUMERIC.token(), since(t));
             if (probe.problem().isPresent()) {
-                return Verdict.rejected(Stage.NUMERIC, probe.problem().get(), hash, since(start), seconds);
+                return rejectedScreen(Verdict.rejected(Stage.NUMERIC, probe.problem().get(), hash, since(start), seconds));
             }
             OptionalLong original = cache.claim(hash, candidateId);
             if (original.isPresent()) {
-                return Verdict.rejected(Stage.DUPLICATE, "same function as candidate " + original.getAsLong(), hash,
-                        since(start), seconds);
+                return rejectedScreen(Verdict.rejected(Stage.DUPLICATE, "same function as candidate " + original.getAsLong(),
+                        hash, since(start), seconds));
             }
+            return new Screened(null, hash, since(start), seconds);
+        } catch (RuntimeException e) {
+            // An engine failure nobody anticipated is still a fact about this candidate.
+            return rejectedScreen(Verdict.rejected(current, "engine error: " + e, hash, since(start), seconds));
+        }
+    }
 
+    private static Screened rejectedScreen(Verdict v) {
+        return new Screened(v, v.functionalHash(), v.seconds(), v.stageSeconds());
+    }
+
+    /**
+     * The training stages of a candidate that passed {@link #screen}: quality protocol, stability
+     * protocol, full training on each search architecture. The verdict's times include the screens'.
+     */
+    public Verdict train(LayerGraph graph, Screened screened) {
+        long start = System.nanoTime();
+        double before = screened.seconds();
+        Map<String, Double> seconds = new LinkedHashMap<>(screened.stageSeconds());
+        String hash = screened.functionalHash();
+        Stage current = Stage.QUALITY;
+        try {
             NormActFactory layer = Layers.graph(graph, settings.layerOptions());
             Architecture first = settings.architectures().get(0);
-            current = Stage.QUALITY;
-            t = System.nanoTime();
+            long t = System.nanoTime();
             TrainResult quality = ProxyTrainer.train(first, settings.archConfig(), layer, qualityData,
                     settings.training().withSteps(settings.qualitySteps()));
             seconds.put(Stage.QUALITY.token(), since(t));
             if (quality instanceof TrainResult.Failed f) {
-                return Verdict.rejected(Stage.QUALITY, first.name() + ": " + f.reason(), hash, since(start), seconds);
+                return Verdict.rejected(Stage.QUALITY, first.name() + ": " + f.reason(), hash, before + since(start), seconds);
             }
             double qualityAccuracy = ((TrainResult.Trained) quality).accuracy();
             if (qualityAccuracy < settings.qualityThreshold()) {
                 return Verdict.rejected(Stage.QUALITY, String.format("%s: accuracy %.3f after %d steps, below %.3f",
                         first.name(), qualityAccuracy, settings.qualitySteps(), settings.qualityThreshold()),
-                        hash, since(start), seconds);
+                        hash, before + since(start), seconds);
             }
 
             if (settings.stability() != null) {
@@ -122,7 +165,7 @@ public final class EvaluationPipeline {
                 seconds.put(Stage.STABILITY.token(), since(t));
                 if (stable.rejected()) {
                     return Verdict.rejected(Stage.STABILITY, first.name() + ": " + stable.reason(), hash,
-                            since(start), seconds);
+                            before + since(start), seconds);
                 }
             }
 
@@ -134,7 +177,7 @@ public final class EvaluationPipeline {
                 TrainResult result = ProxyTrainer.train(arch, settings.archConfig(), layer, data, settings.training());
                 if (result instanceof TrainResult.Failed f) {
                     seconds.put(Stage.TRAINING.token(), since(t));
-                    return Verdict.rejected(Stage.TRAINING, arch.name() + ": " + f.reason(), hash, since(start), seconds);
+                    return Verdict.rejected(Stage.TRAINING, arch.name() + ": " + f.reason(), hash, before + since(start), seconds);
                 }
                 accuracies[k] = ((TrainResult.Trained) result).accuracy();
                 // The quality protocol ran on the first architecture only; a layer that trains there but
@@ -142,14 +185,13 @@ public final class EvaluationPipeline {
                 if (settings.qualityEverywhere() && accuracies[k] < settings.qualityThreshold()) {
                     seconds.put(Stage.TRAINING.token(), since(t));
                     return Verdict.rejected(Stage.TRAINING, String.format("%s: accuracy %.3f after full training, below the quality threshold %.3f",
-                            arch.name(), accuracies[k], settings.qualityThreshold()), hash, since(start), seconds);
+                            arch.name(), accuracies[k], settings.qualityThreshold()), hash, before + since(start), seconds);
                 }
             }
             seconds.put(Stage.TRAINING.token(), since(t));
-            return Verdict.accepted(accuracies, hash, since(start), seconds);
+            return Verdict.accepted(accuracies, hash, before + since(start), seconds);
         } catch (RuntimeException e) {
-            // An engine failure nobody anticipated is still a fact about this candidate.
-            return Verdict.rejected(current, "engine error: " + e, hash, since(start), seconds);
+            return Verdict.rejected(current, "engine error: " + e, hash, before + since(start), seconds);
         }
     }
 

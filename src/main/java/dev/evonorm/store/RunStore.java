@@ -285,7 +285,9 @@ public final class RunStore implements SearchJournal, FunctionalCache, AutoClose
                 q.setString(1, functionalHash);
                 try (ResultSet rs = q.executeQuery()) {
                     if (rs.next()) {
-                        result[0] = OptionalLong.of(rs.getLong(1));
+                        long owner = rs.getLong(1);
+                        // Its own claim: the candidate was in flight when an earlier session died.
+                        result[0] = owner == candidateId ? OptionalLong.empty() : OptionalLong.of(owner);
                         return;
                     }
                 }
@@ -298,6 +300,24 @@ public final class RunStore implements SearchJournal, FunctionalCache, AutoClose
             result[0] = OptionalLong.empty();
         });
         return result[0];
+    }
+
+    /**
+     * Forgets functional-hash claims of candidates that were never recorded: they were in flight when
+     * an earlier session was killed, so no evaluation stands behind them, and a later candidate with
+     * the same function must be evaluated rather than called a duplicate of nothing. Called when a
+     * run resumes (never by read-only commands).
+     *
+     * @return how many claims were dropped
+     */
+    public int forgetUnrecordedClaims() {
+        int[] dropped = new int[1];
+        inTransaction(() -> {
+            try (Statement s = db.createStatement()) {
+                dropped[0] = s.executeUpdate("DELETE FROM functions WHERE candidate_id NOT IN (SELECT id FROM candidates)");
+            }
+        });
+        return dropped[0];
     }
 
     @Override

@@ -98,6 +98,27 @@ class RunStoreTest {
     }
 
     @Test
+    void claimsOfCandidatesThatWereNeverRecordedAreForgottenOnResume() throws Exception {
+        Path f = dir.resolve("r/run.db");
+        long recordedId;
+        try (RunStore s = RunStore.create(f, Map.of())) {
+            search(s, 3, -1);
+            recordedId = s.completed().get(0).id();
+            assertEquals(OptionalLong.empty(), s.claim("recorded", recordedId));
+            assertEquals(OptionalLong.empty(), s.claim("in-flight", 999));
+            // A candidate re-proposed under its own id after a kill is not a duplicate of itself.
+            assertEquals(OptionalLong.empty(), s.claim("in-flight", 999));
+        }
+        try (RunStore s = RunStore.open(f)) {
+            int before = s.completed().size();
+            assertEquals(1, s.forgetUnrecordedClaims(), "only the claim of the unrecorded candidate 999 goes");
+            assertEquals(OptionalLong.empty(), s.claim("in-flight", 1000), "no evaluation stood behind 999's claim");
+            assertEquals(OptionalLong.of(recordedId), s.claim("recorded", 1001), "a recorded candidate's claim stays");
+            assertEquals(before, s.completed().size());
+        }
+    }
+
+    @Test
     void refusesWhatIsNotARunAndLeavesItUntouched() throws Exception {
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "not a database at all, just some text");
