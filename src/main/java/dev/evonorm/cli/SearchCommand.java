@@ -1,7 +1,10 @@
 package dev.evonorm.cli;
 
+import dev.evonorm.cluster.WorkerStartException;
 import dev.evonorm.screen.EvaluationPipeline;
 import dev.evonorm.search.Budget;
+import dev.evonorm.search.Evaluator;
+import dev.evonorm.search.EvaluatorFailure;
 import dev.evonorm.search.InProcessEvaluator;
 import dev.evonorm.search.SearchConfig;
 import dev.evonorm.search.SearchRun;
@@ -53,6 +56,12 @@ final class SearchCommand implements Runnable {
 
     @Option(names = "--tournament", defaultValue = "" + SearchConfig.DEFAULT_TOURNAMENT, description = "Tournament size (default: ${DEFAULT-VALUE}).")
     int tournament;
+
+    @Option(names = "--workers", defaultValue = "1",
+            description = "Evaluation processes. 1: candidates train in this process, one at a time, and a resumed run continues exactly. "
+                    + "N > 1: N worker processes (one intra-op thread each) train N candidates at once; results are recorded as they finish, "
+                    + "so the run depends on timing. Not part of the run's settings: a resume may use another value (default: ${DEFAULT-VALUE}).")
+    int workers;
 
     @Option(names = "--seed", defaultValue = "0", description = "Search seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -119,6 +128,9 @@ final class SearchCommand implements Runnable {
 
     @Override
     public void run() {
+        if (workers < 1) {
+            throw new UserInputException("--workers must be at least 1, got " + workers);
+        }
         SearchSettings settings;
         RunStore store;
         Path folder;
@@ -152,11 +164,15 @@ final class SearchCommand implements Runnable {
             }
             EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
             SearchDisplay display = new SearchDisplay(folder, settings, spec.commandLine().getOut());
-            try (InProcessEvaluator evaluator = new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()))) {
+            try (Evaluator evaluator = workers == 1
+                    ? new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()))
+                    : WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), p -> pipeline.screen(p.graph(), p.id()))) {
                 new SearchRun(settings.searchConfig(), evaluator, s, display).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserInputException("search interrupted; resume it with 'evonorm search --resume " + folder + "'");
+            } catch (WorkerStartException | EvaluatorFailure e) {
+                throw new UserInputException(e.getMessage() + "; fix it and resume with 'evonorm search --resume " + folder + "'", e);
             }
         }
     }

@@ -53,6 +53,7 @@ public final class EvaluationPipeline {
     private final DataSplits qualityData;
     private final FunctionalCache cache;
 
+    /** @param cache the run's functional cache; null for a pipeline that only {@link #train}s (a worker process) */
     public EvaluationPipeline(Settings settings, DataSplits data, FunctionalCache cache) {
         this.settings = settings;
         this.data = data;
@@ -94,6 +95,9 @@ public final class EvaluationPipeline {
 
     /** The screens before any training; claims the candidate's function in the cache when it passes. */
     public Screened screen(LayerGraph graph, long candidateId) {
+        if (cache == null) {
+            throw new IllegalStateException("this pipeline has no functional cache; it can only train screened candidates");
+        }
         long start = System.nanoTime();
         Map<String, Double> seconds = new LinkedHashMap<>();
         String hash = null;

@@ -46,7 +46,12 @@ public final class SearchRun {
     public record Outcome(StopReason reason, SearchProgress.Snapshot progress, List<CandidateRecord> population) {
     }
 
-    private record Finished(Proposal proposal, Verdict verdict) {
+    private record Finished(Proposal proposal, Verdict verdict, EvaluatorFailure evaluatorFailure) {
+    }
+
+    private static EvaluatorFailure evaluatorFailure(Throwable error) {
+        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return t instanceof EvaluatorFailure ef ? ef : null;
     }
 
     public SearchRun(SearchConfig config, Evaluator evaluator, SearchJournal journal, SearchListener listener) {
@@ -98,13 +103,17 @@ public final class SearchRun {
                     inFlight.put(p.id(), p);
                     evaluator.submit(p).whenComplete((verdict, error) -> finished.add(new Finished(p,
                             error == null ? verdict : Verdict.rejected(Stage.TRAINING, "evaluation failed: " + error,
-                                    null, 0, null))));
+                                    null, 0, null), evaluatorFailure(error))));
                 }
             }
             if (inFlight.isEmpty()) {
                 break;
             }
             Finished f = finished.take();
+            if (f.evaluatorFailure() != null) {
+                // Not the candidate's fault: record nothing, so that a resumed run evaluates it.
+                throw f.evaluatorFailure();
+            }
             inFlight.remove(f.proposal().id());
             record(CandidateRecord.evaluated(f.proposal(), f.verdict()), before, sessionStart);
         }

@@ -134,6 +134,30 @@ class CliTest {
     }
 
     @Test
+    void searchWithWorkerProcessesTrainsCandidatesInThemAndResumesInProcess() throws Exception {
+        Path run = dir.resolve("pooled");
+        Result pooled = cli(search("--run", run.toString(), "--strategy", "random", "--budget", "6", "--workers", "2"));
+        assertEquals(0, pooled.code(), pooled.toString());
+        Path db = run.resolve(RunStore.FILE_NAME);
+        try (RunStore store = RunStore.open(db)) {
+            List<CandidateRecord> evaluated = store.completed().stream().filter(CandidateRecord::wasEvaluated).toList();
+            assertEquals(6, evaluated.size());
+            assertTrue(evaluated.stream().anyMatch(r -> r.verdict().stageSeconds().containsKey("training")),
+                    "some candidate reached full training, which only the workers run");
+            assertTrue(evaluated.stream().filter(r -> r.verdict().isAccepted()).allMatch(r -> r.accuracies().length == 1));
+        }
+        assertTrue(Files.exists(run.resolve("workers/worker-1.log")) && Files.exists(run.resolve("workers/worker-2.log")));
+        // --workers is not part of the run: a resume may evaluate in process.
+        Result more = cli("search", "--resume", run.toString(), "--budget", "8");
+        assertEquals(0, more.code(), more.toString());
+        try (RunStore store = RunStore.open(db)) {
+            assertEquals(8, store.completed().stream().filter(CandidateRecord::wasEvaluated).count());
+        }
+        assertUsageError(cli(search("--run", dir.resolve("none").toString(), "--workers", "0")), "--workers must be at least 1");
+        assertFalse(Files.exists(dir.resolve("none")));
+    }
+
+    @Test
     void impossibleSearchSettingsFailBeforeAnythingIsWritten() throws Exception {
         Path run = dir.resolve("never");
         assertUsageError(cli(search("--run", run.toString(), "--budget", "0")), "budget");

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An in-memory journal for tests. */
-final class MemoryJournal implements SearchJournal {
+public final class MemoryJournal implements SearchJournal {
     final List<CandidateRecord> records = new ArrayList<>();
     final List<List<Long>> populations = new ArrayList<>();
     double elapsed;
 
-    MemoryJournal() {
+    public MemoryJournal() {
     }
 
     MemoryJournal(List<CandidateRecord> prefix) {
