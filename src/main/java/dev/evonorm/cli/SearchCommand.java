@@ -163,7 +163,9 @@ final class SearchCommand implements Runnable {
                 s.forgetUnrecordedClaims();
             }
             EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
-            SearchDisplay display = new SearchDisplay(folder, settings, spec.commandLine().getOut());
+            SearchDisplay display = new SearchDisplay(folder, settings, workers == 1 ? "in this process, one candidate at a time"
+                    : workers + " worker processes, one intra-op thread each (logs in " + folder.resolve("workers") + ")",
+                    spec.commandLine().getOut());
             try (Evaluator evaluator = workers == 1
                     ? new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()))
                     : WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), p -> pipeline.screen(p.graph(), p.id()))) {

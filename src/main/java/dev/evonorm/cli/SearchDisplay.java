@@ -22,14 +22,16 @@ final class SearchDisplay implements SearchListener {
 
     private final Path folder;
     private final SearchSettings settings;
+    private final String evaluation;
     private final PrintWriter out;
     private final boolean terminal = System.console() != null;
     private double bestMean = Double.NEGATIVE_INFINITY;
     private long lastLog = System.nanoTime();
 
-    SearchDisplay(Path folder, SearchSettings settings, PrintWriter out) {
+    SearchDisplay(Path folder, SearchSettings settings, String evaluation, PrintWriter out) {
         this.folder = folder;
         this.settings = settings;
+        this.evaluation = evaluation;
         this.out = out;
     }
 
@@ -37,6 +39,7 @@ final class SearchDisplay implements SearchListener {
     public void onStart(SearchProgress.Snapshot resumed) {
         out.println("run: " + folder);
         out.print(settings.describe());
+        out.println("evaluation: " + evaluation);
         if (resumed.proposed() > 0) {
             out.printf(Locale.ROOT, "resuming after %d candidates (%d evaluated, %.1f min of search so far)%n",
                     resumed.proposed(), resumed.evaluated(), resumed.elapsedSeconds() / 60);

@@ -138,6 +138,7 @@ class CliTest {
         Path run = dir.resolve("pooled");
         Result pooled = cli(search("--run", run.toString(), "--strategy", "random", "--budget", "6", "--workers", "2"));
         assertEquals(0, pooled.code(), pooled.toString());
+        assertTrue(pooled.out().contains("evaluation: 2 worker processes"), pooled.out());
         Path db = run.resolve(RunStore.FILE_NAME);
         try (RunStore store = RunStore.open(db)) {
             List<CandidateRecord> evaluated = store.completed().stream().filter(CandidateRecord::wasEvaluated).toList();
