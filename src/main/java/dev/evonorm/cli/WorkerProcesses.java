@@ -26,7 +26,8 @@ final class WorkerProcesses {
         c.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // The parent's DJL settings (offline mode, cache folders) and heap limit carry over.
         for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-Dai.djl.") && !arg.startsWith("-Dai.djl.pytorch.num_") || arg.startsWith("-Xmx")) {
+            boolean djlSetting = arg.startsWith("-Dai.djl.") && !arg.startsWith("-Dai.djl.pytorch.num_");
+            if (djlSetting || arg.startsWith("-Xmx")) {
                 c.add(arg);
             }
         }
