@@ -139,7 +139,7 @@ public final class WorkerPoolEvaluator implements Evaluator {
         return workers.size();
     }
 
-    /** How many times a worker was restarted after dying. */
+    /** How many times a worker died during an evaluation and was (or was attempted to be) restarted. */
     public int restarts() {
         return restarts.get();
     }
@@ -263,6 +263,9 @@ public final class WorkerPoolEvaluator implements Evaluator {
                 return false;
             }
             process.destroyForcibly();
+            // Counted before the candidate's result is published, so whoever sees the result also
+            // sees the restart it caused.
+            restarts.incrementAndGet();
             job.deaths.add(Integer.toString(exit));
             if (job.deaths.size() >= 2) {
                 job.result.complete(Verdict.rejected(Stage.TRAINING, "killed the evaluation worker twice (exit codes "
@@ -272,7 +275,6 @@ public final class WorkerPoolEvaluator implements Evaluator {
                 jobs.add(job);
             }
             try {
-                restarts.incrementAndGet();
                 start();
                 return true;
             } catch (IOException | IllegalStateException e) {
