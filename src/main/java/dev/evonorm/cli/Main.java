@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Normalization-activation layers for DJL, and the EvoNorm layer search.",
         subcommands = {SearchCommand.class, LayersCommand.class, RandomCommand.class, TrainCommand.class, CompareCommand.class,
                 SweepCommand.class, TopCommand.class, RerankCommand.class, ReportCommand.class, BenchCommand.class,
-                WorkerCommand.class})
+                JoinCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong flag, a malformed graph, a missing file. */

@@ -1,5 +1,9 @@
 package dev.evonorm.cli;
 
+import com.hazelcast.core.HazelcastInstance;
+import dev.evonorm.cluster.ClusterAddress;
+import dev.evonorm.cluster.ClusterEvaluator;
+import dev.evonorm.cluster.ClusterMembers;
 import dev.evonorm.cluster.WorkerStartException;
 import dev.evonorm.screen.EvaluationPipeline;
 import dev.evonorm.search.Budget;
@@ -62,6 +66,12 @@ final class SearchCommand implements Runnable {
                     + "N > 1: N worker processes (one intra-op thread each) train N candidates at once; results are recorded as they finish, "
                     + "so the run depends on timing. Not part of the run's settings: a resume may use another value (default: ${DEFAULT-VALUE}).")
     int workers;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "Also evaluate on other machines: listen on HOST:PORT (0.0.0.0:PORT for every interface) for nodes started "
+                    + "there with 'evonorm join HOST:PORT'. --workers then counts this machine's worker processes (0: none, "
+                    + "only coordinate). Not part of the run's settings.")
+    String cluster;
 
     @Option(names = "--seed", defaultValue = "0", description = "Search seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -128,8 +138,22 @@ final class SearchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (workers < 1) {
-            throw new UserInputException("--workers must be at least 1, got " + workers);
+        ClusterAddress clusterAddress = cluster == null ? null : parseClusterAddress(cluster);
+        // Listen first: an address that is taken fails before a run folder is made.
+        HazelcastInstance member = clusterAddress == null ? null : startMember(clusterAddress);
+        try {
+            run(clusterAddress, member);
+        } finally {
+            if (member != null) {
+                member.shutdown(); // a no-op when the evaluator already shut it down
+            }
+        }
+    }
+
+    private void run(ClusterAddress clusterAddress, HazelcastInstance member) {
+        if (workers < (clusterAddress == null ? 1 : 0)) {
+            throw new UserInputException("--workers must be at least 1, got " + workers
+                    + (workers == 0 ? " (0 is for a search that only coordinates other machines, with --cluster)" : ""));
         }
         SearchSettings settings;
         RunStore store;
@@ -163,12 +187,9 @@ final class SearchCommand implements Runnable {
                 s.forgetUnrecordedClaims();
             }
             EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
-            SearchDisplay display = new SearchDisplay(folder, settings, workers == 1 ? "in this process, one candidate at a time"
-                    : workers + " worker processes, one intra-op thread each (logs in " + folder.resolve("workers") + ")",
+            SearchDisplay display = new SearchDisplay(folder, settings, describeEvaluation(folder, clusterAddress),
                     spec.commandLine().getOut());
-            try (Evaluator evaluator = workers == 1
-                    ? new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()))
-                    : WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), p -> pipeline.screen(p.graph(), p.id()))) {
+            try (Evaluator evaluator = evaluator(settings, folder, pipeline, member)) {
                 new SearchRun(settings.searchConfig(), evaluator, s, display).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -177,6 +198,58 @@ final class SearchCommand implements Runnable {
                 throw new UserInputException(e.getMessage() + "; fix it and resume with 'evonorm search --resume " + folder + "'", e);
             }
         }
+    }
+
+    private static ClusterAddress parseClusterAddress(String text) {
+        try {
+            ClusterAddress a = ClusterAddress.parse(text);
+            if (!a.isWildcard()) {
+                a.ip();
+            }
+            return a;
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--cluster: " + e.getMessage());
+        }
+    }
+
+    private String describeEvaluation(Path folder, ClusterAddress address) {
+        String local = workers == 1 && address == null ? "in this process, one candidate at a time"
+                : workers + " worker process" + (workers == 1 ? "" : "es") + ", one intra-op thread each (logs in "
+                        + folder.resolve("workers") + ")";
+        if (address == null) {
+            return local;
+        }
+        String join = address.isWildcard() ? "<this machine's address>:" + address.port() : address.toString();
+        return "cluster at " + address + ": " + (workers == 0 ? "no worker processes here" : local + " here")
+                + ", and the nodes other machines start with 'evonorm join " + join + " --workers N'";
+    }
+
+    private static HazelcastInstance startMember(ClusterAddress address) {
+        try {
+            return ClusterMembers.startSearchMember(address);
+        } catch (IllegalStateException e) {
+            throw new UserInputException(e.getMessage() + "; choose another HOST:PORT for --cluster");
+        }
+    }
+
+    private Evaluator evaluator(SearchSettings settings, Path folder, EvaluationPipeline pipeline, HazelcastInstance member) {
+        if (member == null && workers == 1) {
+            return new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()));
+        }
+        if (member == null) {
+            return WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), p -> pipeline.screen(p.graph(), p.id()));
+        }
+        ClusterEvaluator evaluator = new ClusterEvaluator(member, settings.values(), folder.toString(),
+                p -> pipeline.screen(p.graph(), p.id()));
+        if (workers > 0) {
+            try {
+                evaluator.addLocalNode(WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), null));
+            } catch (RuntimeException e) {
+                evaluator.close();
+                throw e;
+            }
+        }
+        return evaluator;
     }
 
     private Map<String, String> fromFlags() {

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,8 +46,7 @@ public final class WorkerPoolEvaluator implements Evaluator {
     private final Map<String, String> environment;
     private final Path logFolder;
     private final String settingsLine;
-    private final Function<Proposal, Screened> screen;
-    private final ExecutorService screening = Executors.newSingleThreadExecutor(daemon("evonorm-screen"));
+    private final Screening screening;
     private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     private final List<Worker> workers = new ArrayList<>();
     private final AtomicInteger restarts = new AtomicInteger();
@@ -57,14 +54,12 @@ public final class WorkerPoolEvaluator implements Evaluator {
     private volatile boolean closing;
 
     private static final class Job {
-        final Proposal proposal;
-        final Screened screened;
+        final WorkerProtocol.Request request;
         final CompletableFuture<Verdict> result;
         final List<String> deaths = new ArrayList<>();
 
-        Job(Proposal proposal, Screened screened, CompletableFuture<Verdict> result) {
-            this.proposal = proposal;
-            this.screened = screened;
+        Job(WorkerProtocol.Request request, CompletableFuture<Verdict> result) {
+            this.request = request;
             this.result = result;
         }
     }
@@ -77,7 +72,8 @@ public final class WorkerPoolEvaluator implements Evaluator {
      * @param logFolder where each worker's standard error is appended
      * @param count how many workers
      * @param settings the run's settings, the first line every worker receives
-     * @param screen the screens run in this process, before a candidate goes to a worker
+     * @param screen the screens run in this process, before a candidate goes to a worker; null when
+     *     candidates arrive screened, through {@link #train}
      * @throws WorkerStartException when a worker cannot start, with the end of its log
      */
     public WorkerPoolEvaluator(List<String> command, Map<String, String> environment, Path logFolder, int count,
@@ -89,7 +85,7 @@ public final class WorkerPoolEvaluator implements Evaluator {
         this.environment = Map.copyOf(environment);
         this.logFolder = logFolder;
         this.settingsLine = WorkerProtocol.settings(settings);
-        this.screen = screen;
+        this.screening = screen == null ? null : new Screening(screen);
         try {
             Files.createDirectories(logFolder);
             for (int i = 1; i <= count; i++) {
@@ -114,24 +110,28 @@ public final class WorkerPoolEvaluator implements Evaluator {
 
     @Override
     public CompletableFuture<Verdict> submit(Proposal proposal) {
+        if (screening == null) {
+            throw new IllegalStateException("this pool was made for screened candidates; give them to train()");
+        }
+        return screening.submit(proposal, this::enqueue);
+    }
+
+    /**
+     * Trains a candidate that already passed the screens elsewhere (a cluster node receives them
+     * screened by the search process).
+     */
+    public CompletableFuture<Verdict> train(WorkerProtocol.Request request) {
         CompletableFuture<Verdict> result = new CompletableFuture<>();
-        screening.execute(() -> {
-            Screened screened;
-            try {
-                screened = screen.apply(proposal);
-            } catch (RuntimeException e) {
-                result.complete(Verdict.rejected(Stage.VALIDITY, "screening failed: " + e, null, 0, null));
-                return;
-            }
-            if (!screened.passed()) {
-                result.complete(screened.rejection());
-            } else if (liveWorkers.get() == 0) {
-                result.completeExceptionally(noWorkerLeft("every worker died and could not be restarted"));
-            } else {
-                jobs.add(new Job(proposal, screened, result));
-            }
-        });
+        enqueue(request, result);
         return result;
+    }
+
+    private void enqueue(WorkerProtocol.Request request, CompletableFuture<Verdict> result) {
+        if (liveWorkers.get() == 0) {
+            result.completeExceptionally(noWorkerLeft("every worker died and could not be restarted"));
+        } else {
+            jobs.add(new Job(request, result));
+        }
     }
 
     @Override
@@ -147,7 +147,9 @@ public final class WorkerPoolEvaluator implements Evaluator {
     @Override
     public void close() {
         closing = true;
-        screening.shutdownNow();
+        if (screening != null) {
+            screening.close();
+        }
         for (Worker w : workers) {
             w.stop();
         }
@@ -157,13 +159,6 @@ public final class WorkerPoolEvaluator implements Evaluator {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     /** One worker process and the thread that feeds it. */
     private final class Worker {
@@ -224,7 +219,7 @@ public final class WorkerPoolEvaluator implements Evaluator {
                 }
                 String answer;
                 try {
-                    toWorker.println(WorkerProtocol.request(new WorkerProtocol.Request(job.proposal.id(), job.proposal.graph(), job.screened)));
+                    toWorker.println(WorkerProtocol.request(job.request));
                     toWorker.flush();
                     answer = fromWorker.readLine();
                 } catch (IOException e) {
@@ -270,7 +265,7 @@ public final class WorkerPoolEvaluator implements Evaluator {
             if (job.deaths.size() >= 2) {
                 job.result.complete(Verdict.rejected(Stage.TRAINING, "killed the evaluation worker twice (exit codes "
                         + String.join(", ", job.deaths) + "; see " + logFolder + ")",
-                        job.screened.functionalHash(), job.screened.seconds(), job.screened.stageSeconds()));
+                        job.request.screened().functionalHash(), job.request.screened().seconds(), job.request.screened().stageSeconds()));
             } else {
                 jobs.add(job);
             }

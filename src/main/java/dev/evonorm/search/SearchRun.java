@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The search loop: regularized (aging) evolution with tournament selection, or random search,
@@ -109,7 +110,12 @@ public final class SearchRun {
             if (inFlight.isEmpty()) {
                 break;
             }
-            Finished f = finished.take();
+            // Wake up now and then even when nothing finished: the evaluator may take more
+            // candidates than before (a cluster node joined), or the time budget may have run out.
+            Finished f = finished.poll(1, TimeUnit.SECONDS);
+            if (f == null) {
+                continue;
+            }
             if (f.evaluatorFailure() != null) {
                 // Not the candidate's fault: record nothing, so that a resumed run evaluates it.
                 throw f.evaluatorFailure();

@@ -159,6 +159,55 @@ class CliTest {
     }
 
     @Test
+    void aSearchWithAClusterTrainsOnTheMachinesThatJoinIt() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String address = "127.0.0.1:" + port;
+        Path run = dir.resolve("clustered");
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // The node starts first and waits; the search only coordinates (--workers 0).
+            java.util.concurrent.Future<Result> node = background.submit(() -> cli("join", address, "--workers", "1", "--once",
+                    "--logs", dir.resolve("node-logs").toString()));
+            Result search = cli(search("--run", run.toString(), "--strategy", "random", "--budget", "5", "--cluster", address,
+                    "--workers", "0"));
+            assertEquals(0, search.code(), search.toString());
+            assertTrue(search.out().contains("evaluation: cluster at " + address + ": no worker processes here"), search.out());
+            Result joined = node.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, joined.code(), joined.toString());
+            assertTrue(joined.out().contains("serving the search of run " + run), joined.out());
+            assertTrue(joined.out().contains("done serving run"), joined.out());
+            assertTrue(Files.exists(dir.resolve("node-logs/worker-1.log")), "the node's worker logs where told");
+        } finally {
+            background.shutdownNow();
+        }
+        try (RunStore store = RunStore.open(run.resolve(RunStore.FILE_NAME))) {
+            List<CandidateRecord> evaluated = store.completed().stream().filter(CandidateRecord::wasEvaluated).toList();
+            assertEquals(5, evaluated.size());
+            assertTrue(evaluated.stream().anyMatch(r -> r.verdict().stageSeconds().containsKey("training")),
+                    "some candidate reached full training, which only the node runs");
+        }
+        assertFalse(Files.exists(run.resolve("workers")), "no worker processes on the search's machine");
+    }
+
+    @Test
+    void badClusterSettingsFailWithOneLineAndNoRun() throws Exception {
+        Path run = dir.resolve("never");
+        assertUsageError(cli(search("--run", run.toString(), "--cluster", "host:port")), "--cluster: 'host:port' is not HOST:PORT");
+        assertUsageError(cli(search("--run", run.toString(), "--cluster", "127.0.0.1:99999")), "outside 1..65535");
+        assertUsageError(cli(search("--run", run.toString(), "--workers", "0")), "only coordinates other machines, with --cluster");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertUsageError(cli(search("--run", run.toString(), "--cluster", "127.0.0.1:" + taken.getLocalPort())),
+                    "choose another HOST:PORT for --cluster");
+        }
+        assertFalse(Files.exists(run), "nothing was created");
+        assertUsageError(cli("join", "somewhere:else"), "join: 'somewhere:else' is not HOST:PORT");
+        assertUsageError(cli("join", "127.0.0.1:5710", "--workers", "0"), "--workers must be at least 1");
+    }
+
+    @Test
     void impossibleSearchSettingsFailBeforeAnythingIsWritten() throws Exception {
         Path run = dir.resolve("never");
         assertUsageError(cli(search("--run", run.toString(), "--budget", "0")), "budget");
