@@ -190,6 +190,7 @@ final class SearchCommand implements Runnable {
             SearchDisplay display = new SearchDisplay(folder, settings, describeEvaluation(folder, clusterAddress),
                     spec.commandLine().getOut());
             try (Evaluator evaluator = evaluator(settings, folder, pipeline, member)) {
+                display.showEvaluatorStatus(evaluator::status);
                 new SearchRun(settings.searchConfig(), evaluator, s, display).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -214,14 +215,14 @@ final class SearchCommand implements Runnable {
 
     private String describeEvaluation(Path folder, ClusterAddress address) {
         String local = workers == 1 && address == null ? "in this process, one candidate at a time"
-                : workers + " worker process" + (workers == 1 ? "" : "es") + ", one intra-op thread each (logs in "
-                        + folder.resolve("workers") + ")";
+                : workers + " worker process" + (workers == 1 ? "" : "es") + ", one intra-op thread" + (workers == 1 ? "" : " each")
+                        + " (logs in " + folder.resolve("workers") + ")";
         if (address == null) {
             return local;
         }
         String join = address.isWildcard() ? "<this machine's address>:" + address.port() : address.toString();
-        return "cluster at " + address + ": " + (workers == 0 ? "no worker processes here" : local + " here")
-                + ", and the nodes other machines start with 'evonorm join " + join + " --workers N'";
+        return "cluster at " + address + "; here: " + (workers == 0 ? "no worker processes" : local)
+                + "; other machines join with 'evonorm join " + join + " --workers N'";
     }
 
     private static HazelcastInstance startMember(ClusterAddress address) {

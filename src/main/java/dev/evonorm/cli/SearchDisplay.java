@@ -27,12 +27,18 @@ final class SearchDisplay implements SearchListener {
     private final boolean terminal = System.console() != null;
     private double bestMean = Double.NEGATIVE_INFINITY;
     private long lastLog = System.nanoTime();
+    private java.util.function.Supplier<String> evaluatorStatus = () -> "";
 
     SearchDisplay(Path folder, SearchSettings settings, String evaluation, PrintWriter out) {
         this.folder = folder;
         this.settings = settings;
         this.evaluation = evaluation;
         this.out = out;
+    }
+
+    /** Appends what the evaluator says of itself (nodes and slots of a cluster) to every status line. */
+    void showEvaluatorStatus(java.util.function.Supplier<String> status) {
+        this.evaluatorStatus = status;
     }
 
     @Override
@@ -58,10 +64,10 @@ final class SearchDisplay implements SearchListener {
                             .collect(Collectors.joining(", ")), Formula.unicode(r.graph()));
         }
         if (terminal) {
-            out.print("\r" + status(p));
+            out.print("\r" + status(p) + evaluatorStatus());
         } else if (System.nanoTime() - lastLog > LOG_INTERVAL_NANOS) {
             lastLog = System.nanoTime();
-            out.println(status(p));
+            out.println(status(p) + evaluatorStatus());
         }
         out.flush();
     }
@@ -73,6 +79,11 @@ final class SearchDisplay implements SearchListener {
         out.printf("search ended (%s). Best layers: evonorm top %s; continue: evonorm search --resume %s --budget …%n",
                 outcome.reason().name().toLowerCase(Locale.ROOT), folder, folder);
         out.flush();
+    }
+
+    private String evaluatorStatus() {
+        String s = evaluatorStatus.get();
+        return s.isEmpty() ? "" : "; " + s;
     }
 
     private void clearStatus() {

@@ -178,6 +178,12 @@ public final class ClusterEvaluator implements Evaluator {
         return Math.max(1, slots);
     }
 
+    @Override
+    public String status() {
+        int n = nodeCount;
+        return n == 0 ? "waiting for nodes to join" : n + " node" + (n == 1 ? "" : "s") + ", " + slots + " slot" + (slots == 1 ? "" : "s");
+    }
+
     /** How many nodes are serving the search now. */
     public int nodes() {
         return nodeCount;

@@ -16,6 +16,11 @@ public interface Evaluator extends AutoCloseable {
     /** How many candidates may be in flight at once. */
     int parallelism();
 
+    /** A few words on the evaluator's state for the search's status line; empty when there is nothing to say. */
+    default String status() {
+        return "";
+    }
+
     @Override
     void close();
 }

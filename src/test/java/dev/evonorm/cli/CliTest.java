@@ -174,7 +174,7 @@ class CliTest {
             Result search = cli(search("--run", run.toString(), "--strategy", "random", "--budget", "5", "--cluster", address,
                     "--workers", "0"));
             assertEquals(0, search.code(), search.toString());
-            assertTrue(search.out().contains("evaluation: cluster at " + address + ": no worker processes here"), search.out());
+            assertTrue(search.out().contains("evaluation: cluster at " + address + "; here: no worker processes"), search.out());
             Result joined = node.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(0, joined.code(), joined.toString());
             assertTrue(joined.out().contains("serving the search of run " + run), joined.out());

@@ -138,6 +138,7 @@ class ClusterEvaluatorTest {
         Set<Long> second = ConcurrentHashMap.newKeySet();
         try (ClusterEvaluator evaluator = search(address)) {
             assertEquals(1, evaluator.parallelism(), "with no node yet, one candidate waits");
+            assertEquals("waiting for nodes to join", evaluator.status());
             Future<MemoryJournal> run = runInBackground(evaluator, randomSearch(40));
             // The first node's trainings wait until the second joined, so that both get work.
             CountDownLatch bothJoined = new CountDownLatch(1);
@@ -145,6 +146,7 @@ class ClusterEvaluatorTest {
             new ClusterNode(nodeMember(address), 2, "second", synthetic(second)).start();
             awaitTrue(() -> evaluator.nodes() == 2, "both nodes are registered");
             assertEquals(4, evaluator.parallelism());
+            assertEquals("2 nodes, 4 slots", evaluator.status());
             bothJoined.countDown();
             MemoryJournal journal = run.get(120, TimeUnit.SECONDS);
             List<CandidateRecord> evaluated = journal.completed().stream().filter(CandidateRecord::wasEvaluated).toList();
