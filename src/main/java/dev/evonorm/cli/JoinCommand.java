@@ -113,7 +113,9 @@ final class JoinCommand implements Runnable {
                     continue;
                 }
                 waitingSaid = false;
-                serve(member, out);
+                if (!serve(member, out)) {
+                    continue; // the search had not published its run yet; try again
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -138,7 +140,8 @@ final class JoinCommand implements Runnable {
         return false;
     }
 
-    private void serve(HazelcastInstance member, PrintWriter out) throws InterruptedException {
+    /** Serves the search until it ends; false when it had not published its run (nothing was served). */
+    private boolean serve(HazelcastInstance member, PrintWriter out) throws InterruptedException {
         ClusterNode.SearchedRun run = null;
         for (int i = 0; i < 50 && run == null && !stopping; i++) {
             run = ClusterNode.searchedRun(member);
@@ -147,7 +150,7 @@ final class JoinCommand implements Runnable {
             }
         }
         if (run == null) {
-            return;
+            return false;
         }
         Map<String, String> settings = new LinkedHashMap<>(run.settings());
         if (data != null) {
@@ -172,6 +175,7 @@ final class JoinCommand implements Runnable {
             }
             say(out, stopping ? "stopping; the search re-sends what this machine was training" : "done serving run " + runName + ": " + why);
         }
+        return true;
     }
 
     private static String hostName() {

@@ -187,7 +187,7 @@ final class SearchCommand implements Runnable {
                 s.forgetUnrecordedClaims();
             }
             EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
-            SearchDisplay display = new SearchDisplay(folder, settings, describeEvaluation(folder, clusterAddress),
+            SearchDisplay display = new SearchDisplay(folder, settings, describeEvaluation(folder, clusterAddress, member),
                     spec.commandLine().getOut());
             try (Evaluator evaluator = evaluator(settings, folder, pipeline, member)) {
                 display.showEvaluatorStatus(evaluator::status);
@@ -213,14 +213,16 @@ final class SearchCommand implements Runnable {
         }
     }
 
-    private String describeEvaluation(Path folder, ClusterAddress address) {
+    private String describeEvaluation(Path folder, ClusterAddress address, HazelcastInstance member) {
         String local = workers == 1 && address == null ? "in this process, one candidate at a time"
                 : workers + " worker process" + (workers == 1 ? "" : "es") + ", one intra-op thread" + (workers == 1 ? "" : " each")
                         + " (logs in " + folder.resolve("workers") + ")";
         if (address == null) {
             return local;
         }
-        String join = address.isWildcard() ? "<this machine's address>:" + address.port() : address.toString();
+        // Listening on every interface, Hazelcast picked one address to be known by: the one to join.
+        String join = address.isWildcard() ? member.getCluster().getLocalMember().getAddress().getHost() + ":" + address.port()
+                : address.toString();
         return "cluster at " + address + "; here: " + (workers == 0 ? "no worker processes" : local)
                 + "; other machines join with 'evonorm join " + join + " --workers N'";
     }
