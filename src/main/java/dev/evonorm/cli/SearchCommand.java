@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.evonorm.cluster.ClusterAddress;
 import dev.evonorm.cluster.ClusterEvaluator;
 import dev.evonorm.cluster.ClusterMembers;
+import dev.evonorm.cluster.WorkerProtocol;
 import dev.evonorm.cluster.WorkerStartException;
 import dev.evonorm.screen.EvaluationPipeline;
 import dev.evonorm.search.Budget;
@@ -189,7 +190,9 @@ final class SearchCommand implements Runnable {
             EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), s);
             SearchDisplay display = new SearchDisplay(folder, settings, describeEvaluation(folder, clusterAddress, member),
                     spec.commandLine().getOut());
-            try (Evaluator evaluator = evaluator(settings, folder, pipeline, member)) {
+            Map<String, String> workerSettings = new LinkedHashMap<>(settings.values());
+            workerSettings.put(WorkerProtocol.DATA_FINGERPRINT, task.data().fingerprint());
+            try (Evaluator evaluator = evaluator(workerSettings, folder, pipeline, member)) {
                 display.showEvaluatorStatus(evaluator::status);
                 new SearchRun(settings.searchConfig(), evaluator, s, display).run();
             } catch (InterruptedException e) {
@@ -235,18 +238,19 @@ final class SearchCommand implements Runnable {
         }
     }
 
-    private Evaluator evaluator(SearchSettings settings, Path folder, EvaluationPipeline pipeline, HazelcastInstance member) {
+    /** @param workerSettings the run's settings plus what workers check (the data's fingerprint) */
+    private Evaluator evaluator(Map<String, String> workerSettings, Path folder, EvaluationPipeline pipeline, HazelcastInstance member) {
         if (member == null && workers == 1) {
             return new InProcessEvaluator(p -> pipeline.evaluate(p.graph(), p.id()));
         }
         if (member == null) {
-            return WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), p -> pipeline.screen(p.graph(), p.id()));
+            return WorkerProcesses.pool(workers, folder.resolve("workers"), workerSettings, p -> pipeline.screen(p.graph(), p.id()));
         }
-        ClusterEvaluator evaluator = new ClusterEvaluator(member, settings.values(), folder.toString(),
+        ClusterEvaluator evaluator = new ClusterEvaluator(member, workerSettings, folder.toString(),
                 p -> pipeline.screen(p.graph(), p.id()));
         if (workers > 0) {
             try {
-                evaluator.addLocalNode(WorkerProcesses.pool(workers, folder.resolve("workers"), settings.values(), null));
+                evaluator.addLocalNode(WorkerProcesses.pool(workers, folder.resolve("workers"), workerSettings, null));
             } catch (RuntimeException e) {
                 evaluator.close();
                 throw e;

@@ -1,6 +1,8 @@
 package dev.evonorm.cli;
 
 import dev.evonorm.cluster.WorkerLoop;
+import dev.evonorm.cluster.WorkerProtocol;
+import dev.evonorm.data.DataException;
 import dev.evonorm.screen.EvaluationPipeline;
 import dev.evonorm.train.ProxyTask;
 import java.io.BufferedReader;
@@ -32,6 +34,12 @@ final class WorkerCommand implements Runnable {
             WorkerLoop.run(in, protocol, values -> {
                 SearchSettings settings = new SearchSettings(values);
                 ProxyTask task = ProxyTask.load(settings.dataConfig(), settings.training(), settings.width(), settings.depth());
+                String expected = values.get(WorkerProtocol.DATA_FINGERPRINT);
+                String loaded = task.data().fingerprint();
+                if (expected != null && !expected.equals(loaded)) {
+                    throw new DataException("the data this worker loaded (" + loaded + ") is not the search's (" + expected
+                            + "); every machine needs the same dataset files (evonorm join --data DIR)");
+                }
                 EvaluationPipeline pipeline = new EvaluationPipeline(settings.pipeline(task), task.data(), null);
                 return request -> pipeline.train(request.graph(), request.screened());
             });

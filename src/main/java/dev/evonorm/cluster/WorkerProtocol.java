@@ -29,6 +29,13 @@ import java.util.Map;
 public final class WorkerProtocol {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * A settings key the search adds for its workers: the fingerprint of the data it loaded
+     * ({@code DataSplits.fingerprint()}). A worker whose data differs refuses to start, so that a
+     * machine with other dataset files cannot score candidates on other data.
+     */
+    public static final String DATA_FINGERPRINT = "data_fingerprint";
+
     private WorkerProtocol() {
     }
 

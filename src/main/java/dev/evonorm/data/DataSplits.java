@@ -18,4 +18,9 @@ public record DataSplits(
         ImageDataset test,
         Optional<ChannelStatistics> normalization,
         Augmentation augmentation) {
+
+    /** Fingerprints of the splits that decide fitness (training and validation), as one string. */
+    public String fingerprint() {
+        return "train " + train.fingerprint() + ", validation " + validation.fingerprint();
+    }
 }

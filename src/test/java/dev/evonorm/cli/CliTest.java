@@ -158,13 +158,15 @@ class CliTest {
         assertFalse(Files.exists(dir.resolve("none")));
     }
 
+    private static String freeLoopbackAddress() throws java.io.IOException {
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + free.getLocalPort();
+        }
+    }
+
     @Test
     void aSearchWithAClusterTrainsOnTheMachinesThatJoinIt() throws Exception {
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        String address = "127.0.0.1:" + port;
+        String address = freeLoopbackAddress();
         Path run = dir.resolve("clustered");
         java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -190,6 +192,41 @@ class CliTest {
                     "some candidate reached full training, which only the node runs");
         }
         assertFalse(Files.exists(run.resolve("workers")), "no worker processes on the search's machine");
+    }
+
+    @Test
+    void aNodeWhoseDataIsNotTheSearchsRefusesToServeIt() throws Exception {
+        // The same files, except that every training label is shifted by one class.
+        Path real = Path.of("/usr/share/datasets/fashion-mnist");
+        Path other = Files.createDirectories(dir.resolve("other-data"));
+        for (String f : List.of("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+            Files.createSymbolicLink(other.resolve(f), real.resolve(f));
+        }
+        byte[] labels;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(real.resolve("train-labels-idx1-ubyte.gz")))) {
+            labels = in.readAllBytes();
+        }
+        for (int i = 8; i < labels.length; i++) {
+            labels[i] = (byte) ((labels[i] + 1) % 10);
+        }
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(other.resolve("train-labels-idx1-ubyte.gz")))) {
+            out.write(labels);
+        }
+        String address = freeLoopbackAddress();
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Result> node = background.submit(() -> cli("join", address, "--once", "--data", other.toString(),
+                    "--logs", dir.resolve("node-logs").toString()));
+            // The search trains locally too, so it finishes whatever the node does.
+            Result search = cli(search("--run", dir.resolve("run").toString(), "--strategy", "random", "--budget", "3",
+                    "--cluster", address, "--workers", "1"));
+            assertEquals(0, search.code(), search.toString());
+            Result joined = node.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertUsageError(joined, "is not the search's");
+            assertTrue(joined.err().contains("join --data DIR"), joined.err());
+        } finally {
+            background.shutdownNow();
+        }
     }
 
     @Test
