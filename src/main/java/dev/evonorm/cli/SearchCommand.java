@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,6 +75,12 @@ final class SearchCommand implements Runnable {
                     + "there with 'evonorm join HOST:PORT'. --workers then counts this machine's worker processes (0: none, "
                     + "only coordinate). Not part of the run's settings.")
     String cluster;
+
+    @Option(names = "--start-from", paramLabel = "LAYERS",
+            description = "Evolution proposes these layers first, through the same screens, then fills the rest of the population "
+                    + "at random: evonorm-b0 … evonorm-s2, graph:FILE.json, or run:DIR (the population an earlier run ended with); "
+                    + "comma-separated or repeated. Stored with the run (default: none, the paper's random start).")
+    List<String> startFrom = new ArrayList<>();
 
     @Option(names = "--seed", defaultValue = "0", description = "Search seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -131,7 +139,7 @@ final class SearchCommand implements Runnable {
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
             {"--train-subset", "train_subset"}, {"--resize", "resize"}, {"--data-seed", "data_seed"}, {"--eps", "eps"},
-            {"--groups", "groups"}, {"--norm-only", "norm_only"}};
+            {"--groups", "groups"}, {"--norm-only", "norm_only"}, {"--start-from", "start_from"}};
         for (String[] p : pairs) {
             KEYS.put(p[0], p[1]);
         }
@@ -290,6 +298,7 @@ final class SearchCommand implements Runnable {
         m.put("eps", Double.toString(layerSettings.eps == null ? 1e-5 : layerSettings.eps));
         m.put("groups", layerSettings.groups == null ? "32" : layerSettings.groups);
         m.put("norm_only", layerSettings.normOnly == null ? "affine" : layerSettings.normOnly.toLowerCase(java.util.Locale.ROOT));
+        m.put("start_from", StartingLayers.encode(StartingLayers.resolve(startFrom)));
         return m;
     }
 
@@ -304,12 +313,15 @@ final class SearchCommand implements Runnable {
             }
             String key = e.getValue();
             String now = given.get(key);
-            String then = stored.get(key);
+            String then = new SearchSettings(stored).stored(key);
             if (SearchSettings.RESUMABLE_CHANGES.contains(key)) {
                 Budget.parse(now);
                 stored.put(key, now);
             } else if (!now.equals(then)) {
-                throw new UserInputException(e.getKey() + " " + now + " conflicts with the run's " + key + " = " + then
+                boolean layers = key.equals("start_from"); // graphs as JSON would make an unreadable line
+                String thenText = !layers ? then : then.isEmpty() ? "none" : StartingLayers.describe(StartingLayers.decode(then));
+                throw new UserInputException(e.getKey() + " " + (layers ? String.join(",", startFrom) : now)
+                        + " conflicts with the run's " + key + " = " + thenText
                         + "; drop the flag to resume this run, or start a new run with --run");
             }
         }

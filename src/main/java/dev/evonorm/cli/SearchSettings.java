@@ -3,6 +3,7 @@ package dev.evonorm.cli;
 import dev.evonorm.data.DataConfig;
 import dev.evonorm.data.TrainingSubset;
 import dev.evonorm.data.ValidationSplit;
+import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.layers.NormOnlyPolicy;
@@ -33,6 +34,19 @@ record SearchSettings(Map<String, String> values) {
     /** Keys whose value may change on resume (raising the budget continues a finished run). */
     static final List<String> RESUMABLE_CHANGES = List.of("budget");
 
+    /**
+     * Settings added after the first runs were made, with the value that reproduces what those
+     * runs did: quality scored on the whole split, no every-architecture rule, a random start.
+     */
+    static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
+            "start_from", "");
+
+    /** The stored value, or for a setting added later what a run made before it did. */
+    String stored(String key) {
+        String v = values.get(key);
+        return v != null ? v : ADDED_LATER.get(key);
+    }
+
     SearchSettings {
         values = Map.copyOf(values);
     }
@@ -48,7 +62,12 @@ record SearchSettings(Map<String, String> values) {
     SearchConfig searchConfig() {
         return new SearchConfig(SearchStrategy.fromToken(get("strategy")), SearchSpace.fromToken(get("space")),
                 Selection.fromToken(get("selection")), Integer.parseInt(get("population")),
-                Integer.parseInt(get("tournament")), Budget.parse(get("budget")), Long.parseLong(get("seed")), 10_000);
+                Integer.parseInt(get("tournament")), Budget.parse(get("budget")), Long.parseLong(get("seed")), 10_000,
+                startingLayers());
+    }
+
+    List<LayerGraph> startingLayers() {
+        return StartingLayers.decode(stored("start_from"));
     }
 
     List<Architecture> architectures() {
@@ -87,12 +106,12 @@ record SearchSettings(Map<String, String> values) {
                         16, 0.01, 1e-3);
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
-                qualityExamples(), Boolean.parseBoolean(values.getOrDefault("quality_everywhere", "false")), stability);
+                qualityExamples(), Boolean.parseBoolean(stored("quality_everywhere")), stability);
     }
 
     /** Runs created before this setting existed scored quality on the whole split (0), and resume that way. */
     int qualityExamples() {
-        return Integer.parseInt(values.getOrDefault("quality_examples", "0"));
+        return Integer.parseInt(stored("quality_examples"));
     }
 
     double width() {
@@ -107,7 +126,9 @@ record SearchSettings(Map<String, String> values) {
     String describe() {
         StringBuilder b = new StringBuilder();
         new LinkedHashMap<>(values).entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> b.append("  ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n'));
+                .forEach(e -> b.append("  ").append(e.getKey()).append(" = ")
+                        .append(e.getKey().equals("start_from") ? StartingLayers.describe(startingLayers()) : e.getValue())
+                        .append('\n'));
         return b.toString();
     }
 }

@@ -11,6 +11,7 @@ import dev.evonorm.graph.GraphJson;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.PublishedGraphs;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,26 @@ public final class Layers {
 
     /** The prefix of a layer given as a graph: {@code graph:<path to a JSON file or inline JSON>}. */
     public static final String GRAPH_PREFIX = "graph:";
+
+    /**
+     * The graph of the search space that a layer name stands for: a published EvoNorm
+     * ({@code evonorm-b0} … {@code evonorm-s2}, also with the {@code -graph} suffix) or
+     * {@code graph:<file or inline JSON>}; empty for layers that are not graphs of the space (the
+     * baselines, whose activation follows the affine).
+     *
+     * @throws IllegalArgumentException for an unreadable or invalid graph spec
+     */
+    public static Optional<LayerGraph> graphOf(String spec) {
+        String name = spec == null ? "" : spec.trim();
+        if (name.startsWith(GRAPH_PREFIX)) {
+            return Optional.of(GraphSpec.read(name.substring(GRAPH_PREFIX.length())));
+        }
+        name = name.toLowerCase(Locale.ROOT);
+        if (name.endsWith("-graph")) {
+            name = name.substring(0, name.length() - "-graph".length());
+        }
+        return Optional.ofNullable(PublishedGraphs.byName().get(name));
+    }
 
     /**
      * The factory for a layer name.

@@ -5,7 +5,9 @@ public enum Origin {
     /** Drawn from the search space (initial population, or random search). */
     RANDOM,
     /** A mutation of a tournament winner. */
-    MUTATION;
+    MUTATION,
+    /** A layer the user gave to start from ({@code --start-from}), proposed before any random one. */
+    START;
 
     public String token() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,6 +1,9 @@
 package dev.evonorm.search;
 
+import dev.evonorm.graph.Formula;
+import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.SearchSpace;
+import java.util.List;
 
 /**
  * The search policy. Population and tournament sizes are project defaults (the paper's values are
@@ -8,9 +11,13 @@ import dev.evonorm.graph.SearchSpace;
  *
  * @param maxConsecutiveDuplicates stop when this many proposals in a row repeat known structures
  *     (the reachable space is exhausted)
+ * @param startingLayers layers evolution proposes first (candidates 1…n), through the same screens
+ *     as any other, before it fills the rest of the population with random layers; empty for the
+ *     paper's purely random start
  */
 public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
-                           int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates) {
+                           int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates,
+                           List<LayerGraph> startingLayers) {
 
     public static final int DEFAULT_POPULATION = 16;
     public static final int DEFAULT_TOURNAMENT = 4;
@@ -26,6 +33,24 @@ public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection
         if (maxConsecutiveDuplicates < 1) {
             throw new IllegalArgumentException("maxConsecutiveDuplicates must be positive");
         }
+        startingLayers = List.copyOf(startingLayers);
+        if (!startingLayers.isEmpty() && strategy != SearchStrategy.EVOLUTION) {
+            throw new IllegalArgumentException("starting layers (--start-from) apply to evolution only; random search (RS + rej) "
+                    + "draws every candidate at random, so drop them or use --strategy evolution");
+        }
+        for (int i = 0; i < startingLayers.size(); i++) {
+            LayerGraph g = startingLayers.get(i);
+            if (!g.fitsIn(space)) {
+                throw new IllegalArgumentException("starting layer " + (i + 1) + " (" + Formula.unicode(g) + ") uses batch statistics, "
+                        + "which the " + space.token() + " space excludes; drop it or search the batch space");
+            }
+        }
+    }
+
+    /** A configuration that starts from random layers only, as in the paper. */
+    public SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
+                        int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates) {
+        this(strategy, space, selection, populationSize, tournamentSize, budget, seed, maxConsecutiveDuplicates, List.of());
     }
 
     public static SearchConfig defaults(Budget budget, long seed) {

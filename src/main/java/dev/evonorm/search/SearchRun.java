@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The search loop: regularized (aging) evolution with tournament selection, or random search,
  * over an asynchronous evaluator, recording every candidate in a journal as it finishes.
  *
- * <p>Evolution first fills the population with random candidates that pass every screen; then
+ * <p>Evolution first proposes the starting layers the user gave, if any, then fills the rest of
+ * the population with random candidates that pass every screen; then
  * each proposal is a mutation of the winner of a tournament drawn from the population, and every
  * accepted child pushes out the oldest member. A proposal whose canonical structure was seen
  * before is recorded as a duplicate without evaluation and does not count against a candidate
@@ -148,6 +149,10 @@ public final class SearchRun {
 
     /** The proposal with this id, a pure function of (seed, id, population). */
     Proposal propose(long id) {
+        if (id <= config.startingLayers().size()) {
+            LayerGraph g = config.startingLayers().get((int) (id - 1));
+            return new Proposal(id, Origin.START, 0, g, CanonicalForm.structuralHash(g));
+        }
         SplittableRandom rng = CandidateSeeds.forCandidate(config.seed(), id);
         if (config.strategy() == SearchStrategy.RANDOM_SEARCH || !population.isFull()) {
             LayerGraph g = RandomGraphs.generate(config.space(), rng);

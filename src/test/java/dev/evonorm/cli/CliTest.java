@@ -7,16 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evonorm.graph.GraphJson;
 import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.PublishedGraphs;
+import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.layers.LayerCatalog;
+import dev.evonorm.search.Budget;
 import dev.evonorm.search.CandidateRecord;
+import dev.evonorm.search.InProcessEvaluator;
+import dev.evonorm.search.Origin;
+import dev.evonorm.search.SearchConfig;
+import dev.evonorm.search.SearchListener;
+import dev.evonorm.search.SearchRun;
+import dev.evonorm.search.SearchStrategy;
+import dev.evonorm.search.Selection;
+import dev.evonorm.search.SyntheticFitness;
 import dev.evonorm.store.RunStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,6 +255,60 @@ class CliTest {
         assertFalse(Files.exists(run), "nothing was created");
         assertUsageError(cli("join", "somewhere:else"), "join: 'somewhere:else' is not HOST:PORT");
         assertUsageError(cli("join", "127.0.0.1:5710", "--workers", "0"), "--workers must be at least 1");
+    }
+
+    @Test
+    void aSearchStartsFromGivenLayersOrFromAnEarlierRunsPopulation() throws Exception {
+        Path first = dir.resolve("seeded");
+        Result r = cli(search("--run", first.toString(), "--budget", "4", "--start-from", "evonorm-b0,evonorm-s0-graph"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("start_from = 2 layers: "), r.out());
+        Path db = first.resolve(RunStore.FILE_NAME);
+        try (RunStore store = RunStore.open(db)) {
+            List<CandidateRecord> all = store.completed();
+            assertEquals(PublishedGraphs.B0, all.get(0).graph());
+            assertEquals(PublishedGraphs.S0, all.get(1).graph());
+            assertEquals(Origin.START, all.get(1).origin());
+            assertFalse(all.get(2).origin() == Origin.START, "only the given layers are starting layers");
+        }
+        byte[] before = Files.readAllBytes(db);
+        assertUsageError(cli(search("--resume", first.toString(), "--start-from", "evonorm-s0")),
+                "conflicts with the run's start_from = 2 layers");
+        assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
+        assertEquals(0, cli("search", "--resume", first.toString(), "--budget", "5").code(), "a resume keeps its starting layers");
+
+        // An earlier run with a known population (scored by the synthetic fitness: no training, always accepts some).
+        Path earlier = dir.resolve("earlier");
+        List<LayerGraph> population;
+        try (RunStore store = RunStore.create(earlier.resolve(RunStore.FILE_NAME), Map.of("strategy", "evolution"));
+             InProcessEvaluator evaluator = new InProcessEvaluator(SyntheticFitness::evaluate)) {
+            new SearchRun(new SearchConfig(SearchStrategy.EVOLUTION, SearchSpace.BATCH_DEPENDENT, Selection.PARETO, 3, 2,
+                    Budget.ofCandidates(30), 1, 10_000), evaluator, store, new SearchListener() { }).run();
+            Map<Long, LayerGraph> graphs = new HashMap<>();
+            store.completed().forEach(c -> graphs.put(c.id(), c.graph()));
+            population = store.population().stream().map(graphs::get).toList();
+        }
+        assertEquals(3, population.size());
+        Path second = dir.resolve("second");
+        Result r2 = cli(search("--run", second.toString(), "--budget", "3", "--population", "3", "--start-from", "run:" + earlier));
+        assertEquals(0, r2.code(), r2.toString());
+        try (RunStore store = RunStore.open(second.resolve(RunStore.FILE_NAME))) {
+            List<CandidateRecord> all = store.completed();
+            for (int i = 0; i < population.size(); i++) {
+                assertEquals(population.get(i), all.get(i).graph(), "the earlier run's population, oldest first");
+                assertEquals(Origin.START, all.get(i).origin());
+            }
+        }
+
+        Path never = dir.resolve("never-seeded");
+        assertUsageError(cli(search("--run", never.toString(), "--start-from", "bn-relu")), "not a graph of the search space");
+        assertUsageError(cli(search("--run", never.toString(), "--start-from", "evonorm-s0,nosuch")), "--start-from nosuch: unknown layer");
+        assertUsageError(cli(search("--run", never.toString(), "--start-from", "evonorm-s0", "--strategy", "random")), "evolution only");
+        assertUsageError(cli(search("--run", never.toString(), "--start-from", "evonorm-b0", "--space", "batch-independent")),
+                "batch-independent space excludes");
+        assertUsageError(cli(search("--run", never.toString(), "--start-from", "run:" + dir.resolve("nope"))), "does not exist");
+        assertUsageError(cli(search("--run", never.toString(), "--start-from", "graph:" + dir.resolve("nope.json"))), "does not exist");
+        assertFalse(Files.exists(never), "nothing was created");
     }
 
     @Test

@@ -1,8 +1,13 @@
 package dev.evonorm.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.Node;
+import dev.evonorm.graph.Primitive;
+import dev.evonorm.graph.PublishedGraphs;
 import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.screen.Stage;
 import java.util.HashSet;
@@ -127,5 +132,62 @@ class SearchRunTest {
             assertEquals(SearchRun.StopReason.STOPPED, holder[0].run().reason());
         }
         assertEquals(10, j.records.stream().filter(CandidateRecord::wasEvaluated).count());
+    }
+
+    /** A layer that ignores x: the synthetic fitness rejects it at validity. */
+    private static final LayerGraph IGNORES_X = LayerGraph.of(Node.binary(Primitive.ADD, LayerGraph.V0, LayerGraph.V1));
+
+    private static SearchConfig startingFrom(List<LayerGraph> layers, long budget) {
+        return new SearchConfig(SearchStrategy.EVOLUTION, SearchSpace.BATCH_DEPENDENT, Selection.PARETO, 8, 3,
+                Budget.ofCandidates(budget), 5, 10_000, layers);
+    }
+
+    @Test
+    void startingLayersAreProposedFirstAndJoinThePopulationOnlyWhenAccepted() throws InterruptedException {
+        List<LayerGraph> start = List.of(PublishedGraphs.S0, IGNORES_X, PublishedGraphs.B0, PublishedGraphs.S0);
+        MemoryJournal j = run(startingFrom(start, 60), new MemoryJournal());
+        for (int i = 0; i < start.size(); i++) {
+            CandidateRecord r = j.records.get(i);
+            assertEquals(i + 1, r.id());
+            assertEquals(Origin.START, r.origin());
+            assertEquals(0, r.parentId());
+            assertEquals(start.get(i), r.graph());
+        }
+        assertEquals(List.of(1L), j.populations.get(0), "an accepted starting layer joins");
+        assertEquals(Stage.VALIDITY, j.records.get(1).verdict().stage());
+        assertEquals(List.of(1L), j.populations.get(1), "a rejected one does not");
+        assertEquals(List.of(1L, 3L), j.populations.get(2));
+        assertEquals(1L, j.records.get(3).duplicateOf(), "a repeated starting layer is a duplicate");
+        assertEquals(Origin.RANDOM, j.records.get(4).origin(), "then the population fills at random");
+        assertTrue(j.records.stream().skip(start.size()).noneMatch(r -> r.origin() == Origin.START));
+        assertTrue(j.records.stream().anyMatch(r -> r.origin() == Origin.MUTATION && (r.parentId() == 1 || r.parentId() == 3)),
+                "starting layers are parents like any member");
+    }
+
+    @Test
+    void aRunWithStartingLayersResumesExactly() throws InterruptedException {
+        List<LayerGraph> start = List.of(PublishedGraphs.B0, PublishedGraphs.S0, PublishedGraphs.B2);
+        MemoryJournal whole = run(startingFrom(start, 80), new MemoryJournal());
+        for (int cut : new int[] {1, 2, 3, 40}) {
+            MemoryJournal resumed = run(startingFrom(start, 80), new MemoryJournal(whole.records.subList(0, cut)));
+            assertEquals(whole.records.size(), resumed.records.size(), "cut at " + cut);
+            for (int i = 0; i < whole.records.size(); i++) {
+                assertEquals(whole.records.get(i).graph(), resumed.records.get(i).graph(), "candidate " + (i + 1) + ", cut at " + cut);
+                assertEquals(whole.records.get(i).origin(), resumed.records.get(i).origin());
+            }
+        }
+    }
+
+    @Test
+    void startingLayersMustFitTheSearch() {
+        IllegalArgumentException random = assertThrows(IllegalArgumentException.class, () -> new SearchConfig(
+                SearchStrategy.RANDOM_SEARCH, SearchSpace.BATCH_DEPENDENT, Selection.PARETO, 8, 3, Budget.ofCandidates(10), 0, 10,
+                List.of(PublishedGraphs.S0)));
+        assertTrue(random.getMessage().contains("evolution only"), random.getMessage());
+        IllegalArgumentException space = assertThrows(IllegalArgumentException.class, () -> new SearchConfig(
+                SearchStrategy.EVOLUTION, SearchSpace.BATCH_INDEPENDENT, Selection.PARETO, 8, 3, Budget.ofCandidates(10), 0, 10,
+                List.of(PublishedGraphs.S0, PublishedGraphs.B0)));
+        assertTrue(space.getMessage().startsWith("starting layer 2 ("), space.getMessage());
+        assertTrue(space.getMessage().contains("batch-independent space excludes"), space.getMessage());
     }
 }
