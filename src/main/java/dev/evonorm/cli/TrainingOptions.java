@@ -12,7 +12,7 @@ final class TrainingOptions {
     int batchSize;
 
     @Option(names = "--lr", defaultValue = "" + TrainConfig.DEFAULT_PEAK_RATE,
-            description = "Peak learning rate after linear warm-up over the first 10% of steps; cosine decay after (default: ${DEFAULT-VALUE}).")
+            description = "Peak learning rate after linear warm-up over the first 10%% of steps; cosine decay after (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialization, data order and augmentation (default: ${DEFAULT-VALUE}).")

@@ -21,10 +21,14 @@ import dev.evonorm.search.SearchStrategy;
 import dev.evonorm.search.Selection;
 import dev.evonorm.search.SyntheticFitness;
 import dev.evonorm.store.RunStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line as a user drives it: outputs, exit codes, one-line errors, stored runs. */
 class CliTest {
@@ -309,6 +314,28 @@ class CliTest {
         assertUsageError(cli(search("--run", never.toString(), "--start-from", "run:" + dir.resolve("nope"))), "does not exist");
         assertUsageError(cli(search("--run", never.toString(), "--start-from", "graph:" + dir.resolve("nope.json"))), "does not exist");
         assertFalse(Files.exists(never), "nothing was created");
+    }
+
+    @Test
+    void everyCommandsHelpRendersWithoutFormatWarnings() {
+        List<CommandLine> commands = new ArrayList<>();
+        ArrayDeque<CommandLine> todo = new ArrayDeque<>(List.of(new CommandLine(new Main())));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            commands.add(c);
+            todo.addAll(c.getSubcommands().values());
+        }
+        // picocli reports a description it cannot format (a lone '%') on System.err and prints it raw.
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            commands.forEach(CommandLine::getUsageMessage);
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(commands.size() > 12, "subcommands found: " + commands.size());
+        assertFalse(captured.toString(StandardCharsets.UTF_8).contains("picocli WARN"), captured.toString());
     }
 
     @Test
