@@ -307,21 +307,22 @@ final class SearchCommand implements Runnable {
         Map<String, String> stored = new LinkedHashMap<>(store.settings());
         Map<String, String> given = fromFlags();
         ParseResult parsed = spec.commandLine().getParseResult();
+        SearchSettings storedBefore = new SearchSettings(stored);
         for (Map.Entry<String, String> e : KEYS.entrySet()) {
             if (!parsed.hasMatchedOption(e.getKey())) {
                 continue;
             }
             String key = e.getValue();
             String now = given.get(key);
-            String then = new SearchSettings(stored).stored(key);
+            String then = storedBefore.stored(key);
             if (SearchSettings.RESUMABLE_CHANGES.contains(key)) {
                 Budget.parse(now);
                 stored.put(key, now);
             } else if (!now.equals(then)) {
-                boolean layers = key.equals("start_from"); // graphs as JSON would make an unreadable line
-                String thenText = !layers ? then : then.isEmpty() ? "none" : StartingLayers.describe(StartingLayers.decode(then));
-                throw new UserInputException(e.getKey() + " " + (layers ? String.join(",", startFrom) : now)
-                        + " conflicts with the run's " + key + " = " + thenText
+                // The flag as the user typed it (starting layers would otherwise print as JSON).
+                String typed = key.equals("start_from") ? String.join(",", startFrom) : now;
+                throw new UserInputException(e.getKey() + " " + typed
+                        + " conflicts with the run's " + key + " = " + SearchSettings.readable(key, then)
                         + "; drop the flag to resume this run, or start a new run with --run");
             }
         }

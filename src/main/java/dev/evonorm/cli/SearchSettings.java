@@ -47,6 +47,14 @@ record SearchSettings(Map<String, String> values) {
         return v != null ? v : ADDED_LATER.get(key);
     }
 
+    /** A setting's value as a person reads it: starting layers as formulas, not JSON. */
+    static String readable(String key, String value) {
+        if (!key.equals("start_from")) {
+            return value;
+        }
+        return value.isEmpty() ? "none" : StartingLayers.describe(StartingLayers.decode(value));
+    }
+
     SearchSettings {
         values = Map.copyOf(values);
     }
@@ -127,7 +135,7 @@ record SearchSettings(Map<String, String> values) {
         StringBuilder b = new StringBuilder();
         new LinkedHashMap<>(values).entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> b.append("  ").append(e.getKey()).append(" = ")
-                        .append(e.getKey().equals("start_from") ? StartingLayers.describe(startingLayers()) : e.getValue())
+                        .append(readable(e.getKey(), e.getValue()))
                         .append('\n'));
         return b.toString();
     }

@@ -41,10 +41,15 @@ public final class Layers {
             return Optional.of(GraphSpec.read(name.substring(GRAPH_PREFIX.length())));
         }
         name = name.toLowerCase(Locale.ROOT);
-        if (name.endsWith("-graph")) {
-            name = name.substring(0, name.length() - "-graph".length());
-        }
-        return Optional.ofNullable(PublishedGraphs.byName().get(name));
+        LayerGraph published = PublishedGraphs.byName().get(name);
+        return Optional.ofNullable(published != null ? published : graphFormOf(name));
+    }
+
+    /** The published graph behind a graph-form name ({@code evonorm-b0-graph}), or null. */
+    private static LayerGraph graphFormOf(String lowerCaseName) {
+        String suffix = "-graph";
+        return lowerCaseName.endsWith(suffix)
+                ? PublishedGraphs.byName().get(lowerCaseName.substring(0, lowerCaseName.length() - suffix.length())) : null;
     }
 
     /**
@@ -82,11 +87,9 @@ public final class Layers {
             case "evonorm-s1a" -> named(name, (c, p) -> evoS(EvoNormS.Variant.S1, timmA, c, p));
             case "evonorm-s2a" -> named(name, (c, p) -> evoS(EvoNormS.Variant.S2, timmA, c, p));
             default -> {
-                if (name.endsWith("-graph")) {
-                    LayerGraph graph = PublishedGraphs.byName().get(name.substring(0, name.length() - "-graph".length()));
-                    if (graph != null) {
-                        yield named(name, (c, p) -> graphBlock(graph, options, c, p));
-                    }
+                LayerGraph graph = graphFormOf(name);
+                if (graph != null) {
+                    yield named(name, (c, p) -> graphBlock(graph, options, c, p));
                 }
                 throw new IllegalArgumentException("unknown layer '" + spec + "'; use one of: "
                         + LayerCatalog.entries().stream().map(LayerCatalog.Entry::name).collect(Collectors.joining(", "))
