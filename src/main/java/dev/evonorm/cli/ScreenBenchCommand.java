@@ -6,6 +6,7 @@ import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.screen.EvaluationPipeline;
+import dev.evonorm.screen.FunctionalHash;
 import dev.evonorm.screen.NumericProbe;
 import dev.evonorm.screen.Stage;
 import dev.evonorm.screen.StabilityProtocol;
@@ -45,12 +46,16 @@ final class ScreenBenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random graphs (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--functional-hash", defaultValue = "training", description = "training or outputs, as in 'evonorm search' (default: ${DEFAULT-VALUE}).")
+    String functionalHash;
+
     @Mixin
     DataOptions data;
 
     @Override
     public void run() {
         SearchSpace s = SearchSpace.fromToken(space);
+        FunctionalHash scheme = FunctionalHash.fromToken(functionalHash);
         LayerOptions options = LayerOptions.defaults();
         SplittableRandom rng = new SplittableRandom(seed);
         if (count > 0) {
@@ -65,7 +70,7 @@ final class ScreenBenchCommand implements Runnable {
                 if (StaticScreen.check(g, s).isPresent()) {
                     outcome = "rejected: validity";
                 } else {
-                    NumericProbe.Result r = NumericProbe.probe(g, options);
+                    NumericProbe.Result r = NumericProbe.probe(g, options, scheme);
                     outcome = r.problem().isPresent() ? "rejected: numeric" : "passed";
                 }
                 ms[i] = (System.nanoTime() - t) / 1e6;
@@ -76,8 +81,8 @@ final class ScreenBenchCommand implements Runnable {
             }
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
-            System.out.printf(Locale.ROOT, "cheap screens (validity, numeric sanity, functional hash) on %d random %s-space graphs, no exception escaped%n",
-                    count, s.token());
+            System.out.printf(Locale.ROOT, "cheap screens (validity, numeric sanity, %s functional hash) on %d random %s-space graphs, no exception escaped%n",
+                    scheme.token(), count, s.token());
             System.out.printf(Locale.ROOT, "per candidate: median %.2f ms, p90 %.2f ms, max %.2f ms, total %.1f s%n",
                     sorted[count / 2], sorted[(int) (count * 0.9)], sorted[count - 1], Arrays.stream(ms).sum() / 1000);
             if (probed > 0) {
@@ -90,15 +95,15 @@ final class ScreenBenchCommand implements Runnable {
                     "  %-20s %6d (%.1f%%)%n", e.getKey(), e.getValue(), 100.0 * e.getValue() / count));
         }
         if (funnel > 0) {
-            runFunnel(s, options, rng);
+            runFunnel(s, options, scheme, rng);
         }
     }
 
-    private void runFunnel(SearchSpace s, LayerOptions options, SplittableRandom rng) {
+    private void runFunnel(SearchSpace s, LayerOptions options, FunctionalHash scheme, SplittableRandom rng) {
         TrainConfig training = TrainConfig.defaults();
         ProxyTask task = ProxyTask.load(data.toConfig(), training, 1.0, 1.0);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
-                task.archConfig(), training, 100, 0.2, 1000, false, StabilityProtocol.Config.defaults());
+                task.archConfig(), training, 100, 0.2, 1000, false, StabilityProtocol.Config.defaults(), scheme);
         Map<String, Long> seen = new HashMap<>();
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, task.data(), (hash, id) -> {
             Long before = seen.putIfAbsent(hash, id);

@@ -97,6 +97,12 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quality-everywhere", description = "Also reject a layer whose full training on any architecture ends below the quality threshold (default: only the quality protocol on the first architecture decides).")
     boolean qualityEverywhere;
 
+    @Option(names = "--functional-hash", defaultValue = "training",
+            description = "Which candidates share one evaluation: 'training' treats layers that train identically as one (a v0 or v1 "
+                    + "whose gradient is zero at its initial value never moves; v0 and −v0 train into mirror images), 'outputs' only "
+                    + "layers that compute the same function at random v0, v1, as runs made before 2026-12-01 (default: ${DEFAULT-VALUE}).")
+    String functionalHash;
+
     @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
     int stabilitySteps;
 
@@ -135,6 +141,7 @@ final class SearchCommand implements Runnable {
             {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
+            {"--functional-hash", "functional_hash"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
@@ -281,6 +288,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_threshold", Double.toString(qualityThreshold));
         m.put("quality_examples", Integer.toString(qualityExamples));
         m.put("quality_everywhere", Boolean.toString(qualityEverywhere));
+        m.put("functional_hash", functionalHash);
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
         m.put("steps", Integer.toString(steps));
@@ -339,6 +347,7 @@ final class SearchCommand implements Runnable {
             throw new UserInputException("--quality-examples must be 0 (the whole validation split) or positive, got " + s.qualityExamples());
         }
         s.searchConfig();
+        s.functionalHash();
         s.architectures();
         s.training();
         s.layerOptions();

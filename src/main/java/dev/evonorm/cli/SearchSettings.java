@@ -10,6 +10,7 @@ import dev.evonorm.layers.NormOnlyPolicy;
 import dev.evonorm.models.Architecture;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.screen.EvaluationPipeline;
+import dev.evonorm.screen.FunctionalHash;
 import dev.evonorm.screen.StabilityProtocol;
 import dev.evonorm.search.Budget;
 import dev.evonorm.search.SearchConfig;
@@ -36,10 +37,11 @@ record SearchSettings(Map<String, String> values) {
 
     /**
      * Settings added after the first runs were made, with the value that reproduces what those
-     * runs did: quality scored on the whole split, no every-architecture rule, a random start.
+     * runs did: quality scored on the whole split, no every-architecture rule, a random start, the
+     * functional hash of outputs alone.
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
-            "start_from", "");
+            "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token());
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -114,7 +116,11 @@ record SearchSettings(Map<String, String> values) {
                         16, 0.01, 1e-3);
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
-                qualityExamples(), Boolean.parseBoolean(stored("quality_everywhere")), stability);
+                qualityExamples(), Boolean.parseBoolean(stored("quality_everywhere")), stability, functionalHash());
+    }
+
+    FunctionalHash functionalHash() {
+        return FunctionalHash.fromToken(stored("functional_hash"));
     }
 
     /** Runs created before this setting existed scored quality on the whole split (0), and resume that way. */
@@ -130,10 +136,12 @@ record SearchSettings(Map<String, String> values) {
         return Double.parseDouble(get("depth"));
     }
 
-    /** The settings as a readable block for the start of a run. */
+    /** The settings as a readable block for the start of a run; a setting added later shows the value the run uses. */
     String describe() {
         StringBuilder b = new StringBuilder();
-        new LinkedHashMap<>(values).entrySet().stream().sorted(Map.Entry.comparingByKey())
+        Map<String, String> shown = new LinkedHashMap<>(ADDED_LATER);
+        shown.putAll(values);
+        shown.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> b.append("  ").append(e.getKey()).append(" = ")
                         .append(readable(e.getKey(), e.getValue()))
                         .append('\n'));

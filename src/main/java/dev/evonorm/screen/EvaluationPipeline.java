@@ -37,10 +37,12 @@ public final class EvaluationPipeline {
      *     acceptance about ten times rarer in a measured run (1 in 831 candidates instead of 14 in
      *     1,096), so that a small machine could not fill the population
      * @param stability the stability protocol's settings, or null to skip it
+     * @param functionalHash which candidates the functional dedupe treats as one
      */
     public record Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures,
                            ArchConfig archConfig, TrainConfig training, int qualitySteps, double qualityThreshold,
-                           int qualityExamples, boolean qualityEverywhere, StabilityProtocol.Config stability) {
+                           int qualityExamples, boolean qualityEverywhere, StabilityProtocol.Config stability,
+                           FunctionalHash functionalHash) {
         public Settings {
             if (qualityExamples < 0) {
                 throw new IllegalArgumentException("--quality-examples must be 0 (all) or positive, got " + qualityExamples);
@@ -112,7 +114,7 @@ public final class EvaluationPipeline {
 
             current = Stage.NUMERIC;
             t = System.nanoTime();
-            NumericProbe.Result probe = NumericProbe.probe(graph, settings.layerOptions());
+            NumericProbe.Result probe = NumericProbe.probe(graph, settings.layerOptions(), settings.functionalHash());
             hash = probe.functionalHash();
             seconds.put(Stage.NUMERIC.token(), since(t));
             if (probe.problem().isPresent()) {
@@ -120,7 +122,9 @@ public final class EvaluationPipeline {
             }
             OptionalLong original = cache.claim(hash, candidateId);
             if (original.isPresent()) {
-                return rejectedScreen(Verdict.rejected(Stage.DUPLICATE, "same function as candidate " + original.getAsLong(),
+                String same = settings.functionalHash() == FunctionalHash.TRAINING
+                        ? "same function once trained as candidate " : "same function as candidate ";
+                return rejectedScreen(Verdict.rejected(Stage.DUPLICATE, same + original.getAsLong(),
                         hash, since(start), seconds));
             }
             return new Screened(null, hash, since(start), seconds);

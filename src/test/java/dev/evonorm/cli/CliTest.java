@@ -28,6 +28,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,6 +140,12 @@ class CliTest {
         byte[] before = Files.readAllBytes(db);
         assertUsageError(cli(search("--resume", run.toString(), "--population", "3")), "conflicts with the run's population");
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
+        try (RunStore store = RunStore.open(db)) {
+            assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
+        }
+        assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "outputs")),
+                "conflicts with the run's functional_hash = training");
+        assertArrayEquals(before, Files.readAllBytes(db));
 
         Result more = cli("search", "--resume", run.toString(), "--budget", "7");
         assertEquals(0, more.code(), more.toString());
@@ -149,6 +158,17 @@ class CliTest {
         Result top = cli("top", run.toString());
         assertEquals(0, top.code());
         assertTrue(top.out().contains("funnel:"), top.out());
+
+        // A run made before --functional-hash existed has no such setting: it resumes with the
+        // outputs hash its stored hashes were made with, and says so.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.functional_hash'"));
+        }
+        assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "training")),
+                "conflicts with the run's functional_hash = outputs");
+        Result old = cli("search", "--resume", run.toString(), "--budget", "8");
+        assertEquals(0, old.code(), old.toString());
+        assertTrue(old.out().contains("functional_hash = outputs"), old.out());
     }
 
     @Test
@@ -346,6 +366,7 @@ class CliTest {
         assertUsageError(cli(search("--run", run.toString(), "--archs", "resnet,nosuch")), "unknown architecture");
         assertUsageError(cli(search("--run", run.toString(), "--space", "sideways")), "unknown search space");
         assertUsageError(cli(search("--run", run.toString(), "--quality-examples", "-1")), "--quality-examples");
+        assertUsageError(cli(search("--run", run.toString(), "--functional-hash", "sideways")), "unknown functional hash 'sideways'");
         assertFalse(Files.exists(run), "nothing was created");
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello");

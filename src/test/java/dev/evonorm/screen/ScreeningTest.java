@@ -22,7 +22,9 @@ import dev.evonorm.models.Architecture;
 import dev.evonorm.models.ArchitectureRole;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.train.SyntheticData;
+import dev.evonorm.train.ProxyTrainer;
 import dev.evonorm.train.TrainConfig;
+import dev.evonorm.train.TrainResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,78 @@ class ScreeningTest {
         assertNotEquals(hash(g("{\"op\": \"var_hwg\", \"in\": [0]}, {\"op\": \"div\", \"in\": [0, 4]}")),
                 hash(g("{\"op\": \"var_hw\", \"in\": [0]}, {\"op\": \"div\", \"in\": [0, 4]}")));
         assertEquals(hash(PublishedGraphs.S0), hash(PublishedGraphs.S0), "deterministic");
+    }
+
+    private static String hash(LayerGraph graph, FunctionalHash scheme) {
+        return NumericProbe.probe(graph, OPTIONS, scheme).functionalHash();
+    }
+
+    // Graphs for the training-equivalence hash. Node 1 is zero, 2 is v0, 3 is v1.
+    static final LayerGraph TANH = g("{\"op\": \"tanh\", \"in\": [0]}");
+    /** tanh(x) + v0²: v0's gradient 2·v0 is 0 at v0 = 0, so v0 never moves. */
+    static final LayerGraph TANH_PLUS_V0_SQUARED = g("{\"op\": \"square\", \"in\": [2]}, {\"op\": \"tanh\", \"in\": [0]}, {\"op\": \"add\", \"in\": [5, 4]}");
+    /** tanh(x) + |v0|: |·| has gradient sign(0) = 0 at 0. */
+    static final LayerGraph TANH_PLUS_ABS_V0 = g("{\"op\": \"abs\", \"in\": [2]}, {\"op\": \"tanh\", \"in\": [0]}, {\"op\": \"add\", \"in\": [5, 4]}");
+    static final LayerGraph TANH_PLUS_X_V0 = g("{\"op\": \"tanh\", \"in\": [0]}, {\"op\": \"mul\", \"in\": [0, 2]}, {\"op\": \"add\", \"in\": [4, 5]}");
+    static final LayerGraph TANH_MINUS_X_V0 = g("{\"op\": \"tanh\", \"in\": [0]}, {\"op\": \"neg\", \"in\": [0]}, {\"op\": \"mul\", \"in\": [5, 2]}, {\"op\": \"add\", \"in\": [4, 6]}");
+    static final LayerGraph RELU = g("{\"op\": \"max\", \"in\": [0, 1]}");
+    /** max(x, (sign(v1)·ln|v1|)²): ln 1 = 0, so the square's gradient is 0 and v1 stays 1: relu. */
+    static final LayerGraph RELU_VIA_V1 = g("{\"op\": \"signed_log\", \"in\": [3]}, {\"op\": \"square\", \"in\": [4]}, {\"op\": \"max\", \"in\": [0, 5]}");
+    static final LayerGraph TANH_V1X = g("{\"op\": \"mul\", \"in\": [3, 0]}, {\"op\": \"tanh\", \"in\": [4]}");
+    /**
+     * tanh(v1·x) + v0·(v1 − 1): v0's gradient is 0 at v1 = 1, but v1 moves (its gradient is x·tanh′),
+     * and then v0's is not: v0 is not frozen.
+     */
+    static final LayerGraph TANH_V1X_PLUS_V0_V1_MINUS_1 = g("{\"op\": \"mul\", \"in\": [3, 0]}, {\"op\": \"tanh\", \"in\": [4]},"
+            + "{\"op\": \"exp\", \"in\": [1]}, {\"op\": \"neg\", \"in\": [6]}, {\"op\": \"add\", \"in\": [3, 7]},"
+            + "{\"op\": \"mul\", \"in\": [2, 8]}, {\"op\": \"add\", \"in\": [5, 9]}");
+
+    /** tanh(x) + v0·(v1 − 1): at (0, 1) neither vector has a gradient, so neither ever moves: tanh(x). */
+    static final LayerGraph TANH_PLUS_V0_V1_MINUS_1 = g("{\"op\": \"tanh\", \"in\": [0]}, {\"op\": \"exp\", \"in\": [1]},"
+            + "{\"op\": \"neg\", \"in\": [5]}, {\"op\": \"add\", \"in\": [3, 6]}, {\"op\": \"mul\", \"in\": [2, 7]},"
+            + "{\"op\": \"add\", \"in\": [4, 8]}");
+
+    @Test
+    void theTrainingHashMergesLayersThatTrainIdenticallyAndOnlyThose() {
+        FunctionalHash training = FunctionalHash.TRAINING;
+        FunctionalHash outputs = FunctionalHash.OUTPUTS;
+        // A vector with zero gradient at its initial value is hashed there.
+        assertEquals(hash(TANH, training), hash(TANH_PLUS_V0_SQUARED, training));
+        assertEquals(hash(TANH, training), hash(TANH_PLUS_ABS_V0, training));
+        assertEquals(hash(RELU, training), hash(RELU_VIA_V1, training));
+        assertEquals(hash(TANH, training), hash(TANH_PLUS_V0_V1_MINUS_1, training), "jointly frozen");
+        // v0 starts at 0: both signs of it train into mirror images.
+        assertEquals(hash(TANH_PLUS_X_V0, training), hash(TANH_MINUS_X_V0, training));
+        // The outputs scheme (earlier runs) tells all of these apart.
+        assertNotEquals(hash(TANH, outputs), hash(TANH_PLUS_V0_SQUARED, outputs));
+        assertNotEquals(hash(RELU, outputs), hash(RELU_VIA_V1, outputs));
+        assertNotEquals(hash(TANH_PLUS_X_V0, outputs), hash(TANH_MINUS_X_V0, outputs));
+        // What training can tell apart stays apart.
+        assertNotEquals(hash(TANH, training), hash(TANH_PLUS_X_V0, training), "x·v0 gets a gradient and moves");
+        assertNotEquals(hash(TANH, training), hash(TANH_V1X, training), "v1·x gets a gradient and moves");
+        assertNotEquals(hash(TANH_V1X, training), hash(TANH_V1X_PLUS_V0_V1_MINUS_1, training),
+                "v0's gradient is 0 only while v1 = 1, and v1 moves");
+        assertNotEquals(hash(TANH, training), hash(g("{\"op\": \"sigmoid\", \"in\": [0]}"), training));
+        // A layer without v0 or v1 hashes the same in both schemes, and so does S0 (v1 moves, no v0).
+        assertEquals(hash(TANH, outputs), hash(TANH, training));
+        assertEquals(hash(PublishedGraphs.S0, outputs), hash(PublishedGraphs.S0, training));
+        assertEquals(hash(TANH_MINUS_X_V0, training), hash(TANH_MINUS_X_V0, training), "deterministic");
+    }
+
+    @Test
+    void layersTheTrainingHashMergesReachTheSameAccuracy() {
+        TrainConfig training = TrainConfig.defaults().withSteps(30).withBatchSize(32).withPeakLearningRate(0.05f);
+        Architecture resnet = Architectures.byName("resnet");
+        LayerGraph[][] twins = {{TANH, TANH_PLUS_V0_SQUARED}, {TANH_PLUS_X_V0, TANH_MINUS_X_V0}, {RELU, RELU_VIA_V1},
+            {TANH, TANH_PLUS_V0_V1_MINUS_1}};
+        for (LayerGraph[] pair : twins) {
+            double[] accuracy = new double[2];
+            for (int k = 0; k < 2; k++) {
+                TrainResult r = ProxyTrainer.train(resnet, ARCH, Layers.graph(pair[k], OPTIONS), DATA, training);
+                accuracy[k] = ((TrainResult.Trained) r).accuracy();
+            }
+            assertEquals(accuracy[0], accuracy[1], 1e-9, pair[0] + " and " + pair[1]);
+        }
     }
 
     @Test
@@ -111,7 +185,7 @@ class ScreeningTest {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
                 List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0, false,
-                new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3));
+                new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, DATA, new MemoryCache());
 
         Verdict s0 = pipeline.evaluate(PublishedGraphs.S0, 1);
@@ -139,7 +213,7 @@ class ScreeningTest {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         for (boolean everywhere : new boolean[] {true, false}) {
             EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, everywhere, null);
+                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, everywhere, null, FunctionalHash.TRAINING);
             Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
             if (everywhere) {
                 assertEquals(Stage.TRAINING, s0.stage(), s0.reason());
