@@ -122,9 +122,7 @@ public final class EvaluationPipeline {
             }
             OptionalLong original = cache.claim(hash, candidateId);
             if (original.isPresent()) {
-                String same = settings.functionalHash() == FunctionalHash.TRAINING
-                        ? "same function once trained as candidate " : "same function as candidate ";
-                return rejectedScreen(Verdict.rejected(Stage.DUPLICATE, same + original.getAsLong(),
+                return rejectedScreen(Verdict.rejected(Stage.DUPLICATE, settings.functionalHash().duplicateReason(original.getAsLong()),
                         hash, since(start), seconds));
             }
             return new Screened(null, hash, since(start), seconds);

@@ -30,6 +30,11 @@ public enum FunctionalHash {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The rejection reason of a candidate whose hash an earlier candidate already claimed. */
+    public String duplicateReason(long original) {
+        return (this == TRAINING ? "same function once trained as candidate " : "same function as candidate ") + original;
+    }
+
     public static FunctionalHash fromToken(String token) {
         for (FunctionalHash h : values()) {
             if (h.token().equals(token)) {

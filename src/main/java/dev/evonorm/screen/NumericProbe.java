@@ -40,8 +40,8 @@ import java.util.SplittableRandom;
  * hashed at its initial value, and the hash is the smaller of the digests at +v0 and −v0. "Never
  * moves" is read off gradients on the first probe input: both vectors' gradients exactly zero at
  * (v0, v1) = (0, 1), or one vector's zero there and also with the other at its random value (the
- * other may move). Both tests cost a few more passes on the probe's small tensors, only for layers that
- * read v0 or v1. The sanity screen always runs at the random values, whatever the scheme.
+ * other may move). Both tests cost a few more passes on the probe's small tensors, only for layers
+ * that read v0 or v1. The sanity screen always runs at the random values, whatever the scheme.
  */
 public final class NumericProbe {
     /** Inputs: (batch, channels, height, width). Two shapes so that spatial size and batch both vary. */
