@@ -19,7 +19,9 @@ import java.util.Set;
  * share a hash with an earlier one, and their evaluation seconds. Read-only; not a test, it prints.
  *
  * <p>Usage: {@code HashReplay RUN_DB [training|outputs]}. Layer options are the defaults (the
- * runs it was written for used them).
+ * runs it was written for used them). It also counts how many recomputed hashes equal the stored
+ * ones: with the run's own scheme, all of them unless this build computes the layers' arithmetic
+ * differently from the build that made the run.
  */
 public final class HashReplay {
     private static final Set<Stage> TRAINED = EnumSet.of(Stage.QUALITY, Stage.STABILITY, Stage.TRAINING, Stage.ACCEPTED);
@@ -41,6 +43,8 @@ public final class HashReplay {
         int mergedFullyTrained = 0;
         double seconds = 0;
         double savedSeconds = 0;
+        int unchanged = 0;
+        int changed = 0;
         try (RunStore store = RunStore.open(Path.of(args[0]))) {
             for (CandidateRecord c : store.completed()) {
                 if (!c.wasEvaluated() || !TRAINED.contains(c.verdict().stage())) {
@@ -51,6 +55,11 @@ public final class HashReplay {
                 fullyTrained += trained ? 1 : 0;
                 seconds += c.verdict().seconds();
                 String hash = NumericProbe.probe(c.graph(), options, scheme).functionalHash();
+                if (hash.equals(c.verdict().functionalHash())) {
+                    unchanged++;
+                } else {
+                    changed++;
+                }
                 Long earlier = first.putIfAbsent(hash, c.id());
                 if (earlier != null) {
                     merged++;
@@ -64,5 +73,8 @@ public final class HashReplay {
         System.out.printf("%s hash: %d of %d candidates that reached the quality protocol share a hash with an earlier one "
                 + "(%d of the %d fully trained); %.0f of %.0f evaluation seconds%n", scheme.token(), merged, reached,
                 mergedFullyTrained, fullyTrained, savedSeconds, seconds);
+        // With the scheme the run was made with, this says whether this build still computes the
+        // stored hashes (a resumed run dedupes against them).
+        System.out.printf("stored hashes reproduced: %d of %d (%d differ)%n", unchanged, unchanged + changed, changed);
     }
 }

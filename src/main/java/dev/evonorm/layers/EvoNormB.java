@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * B1/B2 follow the paper: √μ(x²) has no eps. At inference the batch variance is the running one
  * (official EMA, init 1, biased batch variance; Bessel-corrected with {@link LayerOptions#besselRunningVar()}).
  *
- * <p>Full-size work per forward: one sum and one norm pass for all statistics (batch statistics
+ * <p>Full-size work per forward: one sum and one sum of products for all statistics (batch statistics
  * come from the per-(n,c) sums), one fused pass for the right operand of max (v1·x + b, (x+1)·r or
  * r − x are all per-(n,c) affine maps of x, minus the left operand), a relu and an add for the
  * max, the quotient, and one fused pass for γ/β.

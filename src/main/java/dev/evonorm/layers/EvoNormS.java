@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * x / group statistic · γ + β); {@link Mode#AFFINE} (official NORM_ONLY: x·γ + β).
  *
  * <p>The division by the per-(n,c) group statistic and the γ/β affine fold into one per-(n,c)
- * scale γ/d and shift β, applied in one fused pass; the statistics cost one sum and one norm pass.
+ * scale γ/d and shift β, applied in one fused pass; the statistics cost one sum and one sum of products.
  */
 public class EvoNormS extends ChannelBlock {
 

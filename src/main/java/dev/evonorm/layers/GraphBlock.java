@@ -270,7 +270,7 @@ public class GraphBlock extends ChannelBlock {
             NDArray mean;
             NDArray meanOfSquares = null;
             if (input.isDeferredSquare() && !variance) {
-                // μ(v²) directly from v's moments (one norm pass, v² never built). The variance of
+                // μ(v²) directly from v's moments (one product-and-sum pass, v² never built). The variance of
                 // v² would need μ(v⁴): then v² is materialized like any value.
                 mean = momentsOf(input.squareOf()).meanOfSquares();
             } else {

@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDArray;
  *       of a full value with a reduced one only update scale/shift on C or N·C numbers, and the
  *       whole chain becomes one fused pass ({@link ChannelAffine}) when something needs the tensor;
  *   <li>{@code squareOf}: the square of a full node's value (by node index), left unmaterialized because a following mean only
- *       needs μ_{h,w}(v²), which {@link Moments} gets from one norm pass.
+ *       needs μ_{h,w}(v²), which {@link Moments} gets from one product-and-sum pass.
  * </ul>
  *
  * {@code nonNegative} records that the value cannot be negative (a second moment, a square, …), so
