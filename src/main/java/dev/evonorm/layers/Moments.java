@@ -49,8 +49,9 @@ final class Moments {
      * on the reduced result: the value is Σv², the gradient 2v per element, and the backward is
      * ONE full-size product (the gradient of the sum times sg(v)). Autograd's own ways cost more:
      * the L2 norm's backward is several full passes, v·v yields v's gradient twice and adds them,
-     * and square's backward recomputes 2v. Measured on (64,32,32,32), one thread, forward +
-     * backward of μ and μ(v²): 0.79× the norm form, 0.64× square-and-sum (docs/benchmarks.md).
+     * and square's backward recomputes 2v. Measured on (64,32,32,32), one thread on a busy core,
+     * forward + backward of μ and μ(v²): 0.79× the norm form, 0.64× square-and-sum; whole layers
+     * 3–11% faster (docs/benchmarks.md).
      * Only first-order gradients are right (nothing here takes a second derivative: the stability
      * screen differentiates numerically).
      */
