@@ -43,8 +43,7 @@ public final class HashReplay {
         int mergedFullyTrained = 0;
         double seconds = 0;
         double savedSeconds = 0;
-        int unchanged = 0;
-        int changed = 0;
+        int reproduced = 0;
         try (RunStore store = RunStore.open(Path.of(args[0]))) {
             for (CandidateRecord c : store.completed()) {
                 if (!c.wasEvaluated() || !TRAINED.contains(c.verdict().stage())) {
@@ -55,11 +54,7 @@ public final class HashReplay {
                 fullyTrained += trained ? 1 : 0;
                 seconds += c.verdict().seconds();
                 String hash = NumericProbe.probe(c.graph(), options, scheme).functionalHash();
-                if (hash.equals(c.verdict().functionalHash())) {
-                    unchanged++;
-                } else {
-                    changed++;
-                }
+                reproduced += hash.equals(c.verdict().functionalHash()) ? 1 : 0;
                 Long earlier = first.putIfAbsent(hash, c.id());
                 if (earlier != null) {
                     merged++;
@@ -75,6 +70,6 @@ public final class HashReplay {
                 mergedFullyTrained, fullyTrained, savedSeconds, seconds);
         // With the scheme the run was made with, this says whether this build still computes the
         // stored hashes (a resumed run dedupes against them).
-        System.out.printf("stored hashes reproduced: %d of %d (%d differ)%n", unchanged, unchanged + changed, changed);
+        System.out.printf("stored hashes reproduced: %d of %d (%d differ)%n", reproduced, reached, reached - reproduced);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -23,7 +24,7 @@ class MomentsTest {
     void meanOfSquaresHasTheValueAndGradientOfTheMeanOfSquares() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.randomNormal(0f, 2f, SHAPE, DataType.FLOAT32);
-            NDArray weights = manager.randomNormal(new Shape(3, 4, 1, 1));
+            NDArray weights = manager.randomNormal(new Shape(SHAPE.get(0), SHAPE.get(1), 1, 1));
             x.setRequiresGradient(true);
             float[] value;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -34,8 +35,8 @@ class MomentsTest {
             float[] xs = x.toFloatArray();
             float[] w = weights.toFloatArray();
             float[] grad = x.getGradient().toFloatArray();
-            int plane = 5 * 6;
-            for (int nc = 0; nc < 12; nc++) {
+            int plane = (int) (SHAPE.get(2) * SHAPE.get(3));
+            for (int nc = 0; nc < value.length; nc++) {
                 double sum = 0;
                 for (int k = 0; k < plane; k++) {
                     double v = xs[nc * plane + k];
@@ -55,7 +56,7 @@ class MomentsTest {
     void anOverflowingSumOfSquaresIsInfiniteNotNaN() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.randomNormal(0f, 1f, SHAPE, DataType.FLOAT32);
-            x.set(new ai.djl.ndarray.index.NDIndex("0, 0"), 1e30f); // (1e30)² overflows float32
+            x.set(new NDIndex("0, 0"), 1e30f); // (1e30)² overflows float32
             x.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray m = new Moments(x).meanOfSquares();
