@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.evonorm.layers.Layers;
@@ -20,8 +22,9 @@ import java.util.Map;
 
 /**
  * Forward+backward speed of the norm-act layers on a (64,32,32,32) float tensor in training mode:
- * DJL BatchNorm+ReLU, each hand-written EvoNorm and each graph form. One step is forward, sum of
- * the output, backward (input gradient included, as inside a network) in a GradientCollector.
+ * DJL BatchNorm+ReLU, each hand-written EvoNorm and each graph form. One step is forward, then
+ * backward from a dense upstream gradient (input gradient included, as inside a network) in a
+ * GradientCollector.
  * Layers are measured interleaved — one step of each, round after round — so that the machine's
  * drift hits all of them alike; the figure is the median per layer.
  */
@@ -86,7 +89,7 @@ public final class LayerBench {
         java.lang.management.ThreadMXBean threadClock = java.lang.management.ManagementFactory.getThreadMXBean();
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
-            x.setRequiresGradient(true);
+            NDArray upstream = manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
             List<Block> blocks = new ArrayList<>();
             for (String name : layers) {
                 Block block = Layers.factory(name).create((int) shape.get(1), NormPosition.NORM_ACT);
@@ -97,14 +100,17 @@ public final class LayerBench {
             }
             for (int round = 0; round < warmUp + iterations; round++) {
                 for (int k = 0; k < blocks.size(); k++) {
-                    long cpuStart = threadClock.getCurrentThreadCpuTime();
-                    long start = System.nanoTime();
-                    step(blocks.get(k), manager, x);
-                    double ms = (System.nanoTime() - start) / 1e6;
-                    double cpuMs = (threadClock.getCurrentThreadCpuTime() - cpuStart) / 1e6;
-                    if (round >= warmUp) {
-                        times.get(layers.get(k))[round - warmUp] = ms;
-                        cpuTimes.get(layers.get(k))[round - warmUp] = cpuMs;
+                    try (NDManager owner = manager.newSubManager()) {
+                        NDArray input = freshInput(x, owner);
+                        long cpuStart = threadClock.getCurrentThreadCpuTime();
+                        long start = System.nanoTime();
+                        step(blocks.get(k), owner, input, upstream);
+                        double ms = (System.nanoTime() - start) / 1e6;
+                        double cpuMs = (threadClock.getCurrentThreadCpuTime() - cpuStart) / 1e6;
+                        if (round >= warmUp) {
+                            times.get(layers.get(k))[round - warmUp] = ms;
+                            cpuTimes.get(layers.get(k))[round - warmUp] = cpuMs;
+                        }
                     }
                 }
             }
@@ -113,17 +119,41 @@ public final class LayerBench {
         times.forEach((name, t) -> medians.put(name, median(t)));
         Map<String, Double> cpuMedians = new LinkedHashMap<>();
         cpuTimes.forEach((name, t) -> cpuMedians.put(name, median(t)));
-        return new Result(shape, warmUp, iterations, ai.djl.pytorch.jni.JniUtils.getNumThreads(), medians, cpuMedians);
+        return new Result(shape, warmUp, iterations, JniUtils.getNumThreads(), medians, cpuMedians);
     }
 
-    private static void step(Block block, NDManager manager, NDArray x) {
+    /**
+     * A copy of {@code x} owned by {@code owner} that is a fresh autograd leaf, made outside the
+     * timing. Why fresh: a leaf reused across steps accumulates each step's input gradient into the
+     * previous one (one more full-size add per step, the same for every layer, which flattered the
+     * ratios to BN-ReLU until 2026-12-01); a fresh leaf takes its gradient over as it is, as the
+     * layer below would inside a network.
+     */
+    static NDArray freshInput(NDArray x, NDManager owner) {
+        NDArray input = x.duplicate();
+        input.attach(owner);
+        input.setRequiresGradient(true);
+        return input;
+    }
+
+    /**
+     * One forward + backward of {@code block} on {@code x}, its temporaries freed at the end (also
+     * used by {@link OpProfile}).
+     *
+     * <p>The backward starts from {@code upstream}, a dense gradient shaped like the output, made
+     * once outside the timing: that is what a layer inside a network receives. Backpropagating from
+     * {@code y.sum()} instead (as until 2026-12-01) hands the layer a broadcast, stride-0 gradient,
+     * which some backward kernels read at a different speed than a dense one.
+     */
+    static void step(Block block, NDManager manager, NDArray x, NDArray upstream) {
         try (NDManager step = manager.newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             // Ops attach their results to the input's manager: lend x to the step's manager so the
             // step's temporaries are freed with it (and x returns to its owner afterwards).
             x.tempAttach(step);
             NDArray y = block.forward(new ParameterStore(step, false), new NDList(x), true).singletonOrThrow();
-            collector.backward(y.sum());
+            // GradientCollector.backward(y) would allocate and fill a ones tensor inside the timing.
+            JniUtils.backward((PtNDArray) y, (PtNDArray) upstream, false, false);
             // Read one value so the step has finished (PyTorch CPU is synchronous; this is cheap).
             y.getFloat(0, 0, 0, 0);
         }

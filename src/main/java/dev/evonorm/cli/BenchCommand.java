@@ -10,12 +10,12 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks whose figures go into docs/benchmarks.md.",
-        subcommands = {BenchCommand.LayersBench.class, BenchCommand.ArchsBench.class, ProxyBenchCommand.class,
-            ScreenBenchCommand.class})
+        subcommands = {BenchCommand.LayersBench.class, OpsBenchCommand.class, BenchCommand.ArchsBench.class,
+            ProxyBenchCommand.class, ScreenBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {
-        throw new UserInputException("name a benchmark: 'evonorm bench layers', 'evonorm bench archs', 'evonorm bench proxy' or 'evonorm bench screen'");
+        throw new UserInputException("name a benchmark: 'evonorm bench layers', 'evonorm bench ops', 'evonorm bench archs', 'evonorm bench proxy' or 'evonorm bench screen'");
     }
 
     @Command(name = "layers", mixinStandardHelpOptions = true,

@@ -337,6 +337,19 @@ class CliTest {
     }
 
     @Test
+    void benchOpsProfilesAnyLayerAndRejectsABadShapeOrName() {
+        Result ok = cli("bench", "ops", "--shape", "2,4,3,3", "--warmup", "0", "--steps", "1", "--top", "4", "evonorm-b0");
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().startsWith("evonorm-b0, input (2, 4, 3, 3)"), ok.out());
+        assertTrue(ok.out().contains("| op | phase | inputs | calls/step | self ms/step | share |"), ok.out());
+        assertUsageError(cli("bench", "ops", "--shape", "2,4,3", "evonorm-b0"), "--shape '2,4,3' is not an NCHW shape");
+        assertUsageError(cli("bench", "ops", "evonorm-b0", "no-such-layer"), "no-such-layer");
+        Result impossible = cli("bench", "ops", "--shape", "2,6,3,3", "--groups", "exactly:4", "bn-relu", "evonorm-s0");
+        assertUsageError(impossible, "4 groups do not divide 6 channels");
+        assertEquals("", impossible.out(), "nothing profiled before the impossible layer was found");
+    }
+
+    @Test
     void everyCommandsHelpRendersWithoutFormatWarnings() {
         List<CommandLine> commands = new ArrayList<>();
         ArrayDeque<CommandLine> todo = new ArrayDeque<>(List.of(new CommandLine(new Main())));
