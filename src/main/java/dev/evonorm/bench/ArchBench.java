@@ -66,6 +66,7 @@ public final class ArchBench {
         System.out.printf("batch %d, %d timed steps after %d warm-up, %d cores, ai.djl.pytorch.num_threads=%s%n",
                 batch, steps, WARMUP_STEPS, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
+        System.out.println("allocator: " + Allocator.inUse());
         System.out.println("wall ms per step (p10 / median / p90) and process CPU ms per step (all threads);"
                 + " 'no norm' = ReLU only, identity at NORM_ONLY");
         System.out.printf("%-13s %-9s %8s %24s %12s %14s %12s%n", "architecture", "input", "params", "bn-relu wall",

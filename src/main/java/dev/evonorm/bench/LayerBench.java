@@ -64,6 +64,7 @@ public final class LayerBench {
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "layer forward+backward, input %s float32, training mode, %d warm-up + %d timed rounds (interleaved), %d intra-op threads%n",
                     shape, warmUp, iterations, threads));
+            s.append("allocator: ").append(Allocator.inUse()).append(System.lineSeparator());
             s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s %12s %12s%n", "layer", "median ms", "/ bn-relu", "graph / hand", "cpu ms", "cpu/bn-relu"));
             for (Map.Entry<String, Double> e : medianMs.entrySet()) {
                 String name = e.getKey();

@@ -1,6 +1,7 @@
 package dev.evonorm.cli;
 
 import ai.djl.ndarray.types.Shape;
+import dev.evonorm.bench.Allocator;
 import dev.evonorm.bench.OpProfile;
 import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.layers.Layers;
@@ -62,6 +63,7 @@ final class OpsBenchCommand implements Runnable {
             factories.put(layer, factory);
         }
         java.io.PrintWriter out = spec.commandLine().getOut();
+        out.println("allocator: " + Allocator.inUse());
         factories.forEach((name, factory) -> {
             out.println(OpProfile.run(name, factory, input, warmup, steps).report(top));
             out.flush();

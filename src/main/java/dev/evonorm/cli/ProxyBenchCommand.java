@@ -1,5 +1,6 @@
 package dev.evonorm.cli;
 
+import dev.evonorm.bench.Allocator;
 import dev.evonorm.layers.Layers;
 import dev.evonorm.models.Architecture;
 import dev.evonorm.models.Architectures;
@@ -52,6 +53,7 @@ final class ProxyBenchCommand implements Runnable {
                 task.data().spec().name(), task.archConfig().inputSize(), task.archConfig().inputSize(),
                 task.data().train().count(), task.data().validation().count(), base.steps(), base.batchSize(),
                 base.peakLearningRate(), Runtime.getRuntime().availableProcessors());
+        System.out.println("allocator: " + Allocator.inUse());
         if (!skipThroughput) {
             System.out.printf("%-12s %-13s %9s %9s %9s %9s %9s%n", "layer", "architecture", "accuracy", "train s", "eval s",
                     "total s", "steps/s");

@@ -1,5 +1,6 @@
 package dev.evonorm.cli;
 
+import dev.evonorm.bench.Allocator;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.RandomGraphs;
 import dev.evonorm.graph.SearchSpace;
@@ -83,6 +84,7 @@ final class ScreenBenchCommand implements Runnable {
             Arrays.sort(sorted);
             System.out.printf(Locale.ROOT, "cheap screens (validity, numeric sanity, %s functional hash) on %d random %s-space graphs, no exception escaped%n",
                     scheme.token(), count, s.token());
+            System.out.println("allocator: " + Allocator.inUse());
             System.out.printf(Locale.ROOT, "per candidate: median %.2f ms, p90 %.2f ms, max %.2f ms, total %.1f s%n",
                     sorted[count / 2], sorted[(int) (count * 0.9)], sorted[count - 1], Arrays.stream(ms).sum() / 1000);
             if (probed > 0) {

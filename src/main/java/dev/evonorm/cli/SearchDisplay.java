@@ -1,5 +1,6 @@
 package dev.evonorm.cli;
 
+import dev.evonorm.bench.Allocator;
 import dev.evonorm.graph.Formula;
 import dev.evonorm.screen.Stage;
 import dev.evonorm.search.CandidateRecord;
@@ -46,6 +47,7 @@ final class SearchDisplay implements SearchListener {
         out.println("run: " + folder);
         out.print(settings.describe());
         out.println("evaluation: " + evaluation);
+        out.println("allocator: " + Allocator.inUse());
         if (resumed.proposed() > 0) {
             out.printf(Locale.ROOT, "resuming after %d candidates (%d evaluated, %.1f min of search so far)%n",
                     resumed.proposed(), resumed.evaluated(), resumed.elapsedSeconds() / 60);

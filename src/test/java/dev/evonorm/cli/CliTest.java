@@ -340,7 +340,8 @@ class CliTest {
     void benchOpsProfilesAnyLayerAndRejectsABadShapeOrName() {
         Result ok = cli("bench", "ops", "--shape", "2,4,3,3", "--warmup", "0", "--steps", "1", "--top", "4", "evonorm-b0");
         assertEquals(0, ok.code(), ok.toString());
-        assertTrue(ok.out().startsWith("evonorm-b0, input (2, 4, 3, 3)"), ok.out());
+        assertTrue(ok.out().startsWith("allocator: "), ok.out());
+        assertTrue(ok.out().contains("\nevonorm-b0, input (2, 4, 3, 3)"), ok.out());
         assertTrue(ok.out().contains("| op | phase | inputs | calls/step | self ms/step | share |"), ok.out());
         assertUsageError(cli("bench", "ops", "--shape", "2,4,3", "evonorm-b0"), "--shape '2,4,3' is not an NCHW shape");
         assertUsageError(cli("bench", "ops", "evonorm-b0", "no-such-layer"), "no-such-layer");
