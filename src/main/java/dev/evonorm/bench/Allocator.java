@@ -21,7 +21,7 @@ public final class Allocator {
     static String describe(Map<String, String> env) {
         String preload = env.getOrDefault("LD_PRELOAD", "").strip();
         if (preload.isEmpty()) {
-            return "the C library's malloc (with libjemalloc2 installed the launcher runs on jemalloc)";
+            return "the C library's malloc";
         }
         if (preload.contains("jemalloc")) {
             String conf = env.getOrDefault("MALLOC_CONF", "").strip();

@@ -73,8 +73,19 @@ class LauncherTest {
     }
 
     @Test
-    void preloadsJemallocWithoutDecayWhenTheLibraryIsThere() throws Exception {
+    void theCLibrarysMallocByDefaultEvenWithJemallocInstalled() throws Exception {
         Result r = launch(env("EVONORM_JEMALLOC", fakeLibrary.toString()));
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("LD_PRELOAD=\n"), r.out);
+        assertTrue(r.out.contains("MALLOC_CONF=\n"), r.out);
+        Result system = launch(env("EVONORM_JEMALLOC", fakeLibrary.toString(), "EVONORM_ALLOCATOR", "system"));
+        assertEquals(0, system.exit, system.err);
+        assertTrue(system.out.contains("LD_PRELOAD=\n"), system.out);
+    }
+
+    @Test
+    void jemallocWithoutDecayOnRequest() throws Exception {
+        Result r = launch(env("EVONORM_ALLOCATOR", "jemalloc", "EVONORM_JEMALLOC", fakeLibrary.toString()));
         assertEquals(0, r.exit, r.err);
         assertTrue(r.out.contains("LD_PRELOAD=" + fakeLibrary + "\n"), r.out);
         assertTrue(r.out.contains("MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1\n"), r.out);
@@ -82,22 +93,16 @@ class LauncherTest {
 
     @Test
     void keepsTheCallersMallocConfAndPreload() throws Exception {
-        Result conf = launch(env("EVONORM_JEMALLOC", fakeLibrary.toString(), "MALLOC_CONF", "narenas:1"));
+        Result conf = launch(env("EVONORM_ALLOCATOR", "jemalloc", "EVONORM_JEMALLOC", fakeLibrary.toString(),
+                "MALLOC_CONF", "narenas:1"));
         assertTrue(conf.out.contains("LD_PRELOAD=" + fakeLibrary + "\n"), conf.out);
         assertTrue(conf.out.contains("MALLOC_CONF=narenas:1\n"), conf.out);
 
         Path other = Files.writeString(home.resolve("libother.so"), "");
-        Result preload = launch(env("EVONORM_JEMALLOC", fakeLibrary.toString(), "LD_PRELOAD", other.toString()));
+        Result preload = launch(env("EVONORM_ALLOCATOR", "jemalloc", "EVONORM_JEMALLOC", fakeLibrary.toString(),
+                "LD_PRELOAD", other.toString()));
         assertTrue(preload.out.contains("LD_PRELOAD=" + other + "\n"), preload.out);
         assertTrue(preload.out.contains("MALLOC_CONF=\n"), preload.out);
-    }
-
-    @Test
-    void systemAllocatorOnRequest() throws Exception {
-        Result r = launch(env("EVONORM_JEMALLOC", fakeLibrary.toString(), "EVONORM_ALLOCATOR", "system"));
-        assertEquals(0, r.exit, r.err);
-        assertTrue(r.out.contains("LD_PRELOAD=\n"), r.out);
-        assertTrue(r.out.contains("MALLOC_CONF=\n"), r.out);
     }
 
     @Test
@@ -108,7 +113,7 @@ class LauncherTest {
         assertTrue(unknown.err.contains("EVONORM_ALLOCATOR=tcmalloc"), unknown.err);
         assertEquals("", unknown.out);
 
-        Result missing = launch(env("EVONORM_JEMALLOC", home.resolve("nowhere.so").toString()));
+        Result missing = launch(env("EVONORM_ALLOCATOR", "jemalloc", "EVONORM_JEMALLOC", home.resolve("nowhere.so").toString()));
         assertEquals(2, missing.exit);
         assertEquals(1, missing.err.strip().lines().count(), missing.err);
         assertTrue(missing.err.contains("does not exist"), missing.err);
