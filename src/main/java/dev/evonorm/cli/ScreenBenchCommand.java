@@ -105,7 +105,7 @@ final class ScreenBenchCommand implements Runnable {
         TrainConfig training = TrainConfig.defaults();
         ProxyTask task = ProxyTask.load(data.toConfig(), training, 1.0, 1.0);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
-                task.archConfig(), training, 100, 0.2, 1000, false, StabilityProtocol.Config.defaults(), scheme);
+                task.archConfig(), training, 100, 0.2, 1000, true, false, StabilityProtocol.Config.defaults(), scheme);
         Map<String, Long> seen = new HashMap<>();
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, task.data(), (hash, id) -> {
             Long before = seen.putIfAbsent(hash, id);

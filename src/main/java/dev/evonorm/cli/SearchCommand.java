@@ -94,7 +94,12 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quality-examples", defaultValue = "1000", description = "Validation examples the quality protocol scores on; 0 for the whole split (default: ${DEFAULT-VALUE}).")
     int qualityExamples;
 
-    @Option(names = "--quality-everywhere", description = "Also reject a layer whose full training on any architecture ends below the quality threshold (default: only the quality protocol on the first architecture decides).")
+    @Option(names = "--quality-archs", defaultValue = "all", paramLabel = "all|first",
+            description = "Architectures the quality protocol trains on: 'all' search architectures, one after the other, "
+                    + "or the 'first' only, as runs made before 2026-12-02 (default: ${DEFAULT-VALUE}).")
+    String qualityArchs;
+
+    @Option(names = "--quality-everywhere", description = "Also reject a layer whose full training on any architecture ends below the quality threshold (default: the quality protocol decides).")
     boolean qualityEverywhere;
 
     @Option(names = "--functional-hash", defaultValue = "training",
@@ -141,6 +146,7 @@ final class SearchCommand implements Runnable {
             {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
+            {"--quality-archs", "quality_archs"},
             {"--functional-hash", "functional_hash"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
@@ -288,6 +294,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_threshold", Double.toString(qualityThreshold));
         m.put("quality_examples", Integer.toString(qualityExamples));
         m.put("quality_everywhere", Boolean.toString(qualityEverywhere));
+        m.put("quality_archs", qualityArchs);
         m.put("functional_hash", functionalHash);
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
@@ -348,6 +355,7 @@ final class SearchCommand implements Runnable {
         }
         s.searchConfig();
         s.functionalHash();
+        s.qualityOnEveryArch();
         s.architectures();
         s.training();
         s.layerOptions();

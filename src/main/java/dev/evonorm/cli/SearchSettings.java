@@ -37,11 +37,11 @@ record SearchSettings(Map<String, String> values) {
 
     /**
      * Settings added after the first runs were made, with the value that reproduces what those
-     * runs did: quality scored on the whole split, no every-architecture rule, a random start, the
-     * functional hash of outputs alone.
+     * runs did: quality scored on the whole split and on the first architecture only, no
+     * every-architecture rule, a random start, the functional hash of outputs alone.
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
-            "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token());
+            "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first");
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -116,7 +116,18 @@ record SearchSettings(Map<String, String> values) {
                         16, 0.01, 1e-3);
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
-                qualityExamples(), Boolean.parseBoolean(stored("quality_everywhere")), stability, functionalHash());
+                qualityExamples(), qualityOnEveryArch(), Boolean.parseBoolean(stored("quality_everywhere")), stability,
+                functionalHash());
+    }
+
+    /** Whether the quality protocol trains on every search architecture ('all') or the first only. */
+    boolean qualityOnEveryArch() {
+        String v = stored("quality_archs");
+        return switch (v) {
+            case "all" -> true;
+            case "first" -> false;
+            default -> throw new UserInputException("--quality-archs must be 'all' or 'first', got '" + v + "'");
+        };
     }
 
     FunctionalHash functionalHash() {

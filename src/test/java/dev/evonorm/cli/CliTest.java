@@ -142,7 +142,10 @@ class CliTest {
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
             assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
+            assertEquals("all", store.settings().get("quality_archs"), "the quality protocol trains on every architecture");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "first")),
+                "conflicts with the run's quality_archs = all");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "outputs")),
                 "conflicts with the run's functional_hash = training");
         assertArrayEquals(before, Files.readAllBytes(db));
@@ -163,12 +166,16 @@ class CliTest {
         // outputs hash its stored hashes were made with, and says so.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.functional_hash'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_archs'"));
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),
+                "conflicts with the run's quality_archs = first");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "training")),
                 "conflicts with the run's functional_hash = outputs");
         Result old = cli("search", "--resume", run.toString(), "--budget", "8");
         assertEquals(0, old.code(), old.toString());
         assertTrue(old.out().contains("functional_hash = outputs"), old.out());
+        assertTrue(old.out().contains("quality_archs = first"), old.out());
     }
 
     @Test
@@ -381,6 +388,7 @@ class CliTest {
         assertUsageError(cli(search("--run", run.toString(), "--space", "sideways")), "unknown search space");
         assertUsageError(cli(search("--run", run.toString(), "--quality-examples", "-1")), "--quality-examples");
         assertUsageError(cli(search("--run", run.toString(), "--functional-hash", "sideways")), "unknown functional hash 'sideways'");
+        assertUsageError(cli(search("--run", run.toString(), "--quality-archs", "some")), "--quality-archs must be 'all' or 'first'");
         assertFalse(Files.exists(run), "nothing was created");
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello");

@@ -184,7 +184,7 @@ class ScreeningTest {
     void pipelineRunsTheStagesCheapestFirst() {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0, false,
+                List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0, true, false,
                 new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, DATA, new MemoryCache());
 
@@ -213,7 +213,8 @@ class ScreeningTest {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         for (boolean everywhere : new boolean[] {true, false}) {
             EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, everywhere, null, FunctionalHash.TRAINING);
+                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, false, everywhere, null,
+                    FunctionalHash.TRAINING);
             Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
             if (everywhere) {
                 assertEquals(Stage.TRAINING, s0.stage(), s0.reason());
@@ -223,6 +224,21 @@ class ScreeningTest {
                 assertTrue(s0.accuracies()[1] < 0.2, "at chance on the blindfolded network: " + s0.accuracies()[1]);
             }
         }
+    }
+
+    @Test
+    void qualityOnEveryArchitectureRejectsBeforeAnyFullTraining() {
+        TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
+        EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
+                List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, true, false,
+                new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
+        Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
+        assertEquals(Stage.QUALITY, s0.stage(), s0.reason());
+        assertTrue(s0.reason().startsWith("blindfolded: accuracy ") && s0.reason().contains("after 20 steps, below 0.200"),
+                s0.reason());
+        assertTrue(s0.stageSeconds().containsKey("quality"));
+        assertFalse(s0.stageSeconds().containsKey("stability"), "stopped before the stability protocol");
+        assertFalse(s0.stageSeconds().containsKey("training"), "and before any full training");
     }
 
     @Test
