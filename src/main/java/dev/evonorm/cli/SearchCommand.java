@@ -94,9 +94,10 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quality-examples", defaultValue = "1000", description = "Validation examples the quality protocol scores on; 0 for the whole split (default: ${DEFAULT-VALUE}).")
     int qualityExamples;
 
-    @Option(names = "--quality-archs", defaultValue = "all", paramLabel = "all|first",
-            description = "Architectures the quality protocol trains on: 'all' search architectures, one after the other, "
-                    + "or the 'first' only, as runs made before 2026-12-02 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--quality-archs", defaultValue = "first", paramLabel = "first|all",
+            description = "Architectures the quality protocol trains on: the 'first' only, or 'all' search architectures one "
+                    + "after the other, which keeps layers at chance on the others out of the population but fills it "
+                    + "more slowly (default: ${DEFAULT-VALUE}).")
     String qualityArchs;
 
     @Option(names = "--quality-everywhere", description = "Also reject a layer whose full training on any architecture ends below the quality threshold (default: the quality protocol decides).")

@@ -142,10 +142,10 @@ class CliTest {
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
             assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
-            assertEquals("all", store.settings().get("quality_archs"), "the quality protocol trains on every architecture");
+            assertEquals("first", store.settings().get("quality_archs"), "the quality protocol trains on the first architecture");
         }
-        assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "first")),
-                "conflicts with the run's quality_archs = all");
+        assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),
+                "conflicts with the run's quality_archs = first");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "outputs")),
                 "conflicts with the run's functional_hash = training");
         assertArrayEquals(before, Files.readAllBytes(db));
