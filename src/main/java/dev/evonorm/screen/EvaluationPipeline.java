@@ -35,7 +35,7 @@ public final class EvaluationPipeline {
      * @param qualityOnEveryArch run the quality protocol on every search architecture, not only the
      *     first: in a 2-hour search with it on the first only, 44 of 69 accepted layers sat at chance
      *     on another architecture, took two thirds of the full-training time and crowded the
-     *     population (13 of its 16 members below 30% mean accuracy after 2.5 hours)
+     *     population (11 of its 16 members below 30% mean accuracy after 2.5 hours)
      * @param qualityEverywhere also reject when the full training on any architecture ends below the
      *     threshold; off by default: such specialists (e.g. 79% on ResNet, chance on MobileNetV2)
      *     sit on the Pareto front and are stepping stones, and requiring every architecture made
