@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Compare search runs: summary, best-so-far curves (table, CSV and charts), best layers and rejection funnels. "
+        description = "Compare search runs: summary, best-so-far curves (table, CSV and charts), best layers, the population of evolution runs and rejection funnels. "
                 + "Reads the runs without changing them.")
 final class ReportCommand implements Runnable {
     @Spec

@@ -96,9 +96,58 @@ public final class SearchReport {
                             perArchitecture(c), evaluatedBefore(r, c.id()), Formula.unicode(c.graph())));
                 }
             }
+            populationSection(b, r);
             b.append("\n## ").append(r.label()).append(": rejection funnel\n\n").append(RejectionFunnel.of(r.candidates()).markdown());
         }
         return b.toString();
+    }
+
+    /**
+     * For an evolution run, its population at the same checkpoints as the best-so-far table: how
+     * many members, how many at chance on some architecture, how good they were on average. Random
+     * search has no population and gets no section.
+     */
+    private void populationSection(StringBuilder b, Run r) {
+        PopulationHistory history = populationHistory(r);
+        if (history == null || history.snapshots().isEmpty()) {
+            return;
+        }
+        int capacity = Integer.parseInt(r.settings().get("population"));
+        double threshold = qualityThreshold(r);
+        int full = history.fullAfter();
+        b.append("\n## ").append(r.label()).append(": population\n\n");
+        b.append(String.format(Locale.ROOT, "Population %d; %s. \"At chance\": below the quality threshold (%s%%) on some architecture.%n%n",
+                capacity, full < 0 ? "never full" : "full after " + full + " candidates evaluated", percentShort(threshold)));
+        b.append("| candidates evaluated | mutants evaluated | members | at chance somewhere | members' mean % (average) | best member % |\n");
+        b.append("|---:|---:|---:|---:|---:|---:|\n");
+        int last = history.snapshots().size();
+        for (int n : checkpoints()) {
+            if (n > last) {
+                continue;
+            }
+            PopulationHistory.Snapshot s = history.at(n);
+            b.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %s | %s |%n", n, s.mutantsEvaluated(), s.members(),
+                    s.atChanceSomewhere(), s.members() == 0 ? "–" : percent(s.meanOfMeans()),
+                    s.members() == 0 ? "–" : percent(s.best()) + " (#" + s.bestId() + ")"));
+        }
+    }
+
+    /** The run's population history, or null for a run without one (random search, or a record without its size). */
+    static PopulationHistory populationHistory(Run r) {
+        String size = r.settings().get("population");
+        if (!"evolution".equals(r.settings().get("strategy")) || size == null) {
+            return null;
+        }
+        return PopulationHistory.of(r.candidates(), Integer.parseInt(size), qualityThreshold(r));
+    }
+
+    private static double qualityThreshold(Run r) {
+        String t = r.settings().get("quality_threshold");
+        return t == null || t.isEmpty() ? 0.2 : Double.parseDouble(t);
+    }
+
+    private static String percentShort(double fraction) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.2f", 100 * fraction)).stripTrailingZeros().toPlainString();
     }
 
     /** Every run's full best-so-far curve: one line per evaluated candidate. */

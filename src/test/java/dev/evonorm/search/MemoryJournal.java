@@ -27,6 +27,11 @@ public final class MemoryJournal implements SearchJournal {
         populations.add(populationAfter);
     }
 
+    /** The population the search reported after each record, in record order. */
+    public List<List<Long>> populationsAfterEachRecord() {
+        return List.copyOf(populations);
+    }
+
     @Override
     public double elapsedSeconds() {
         return elapsed;
