@@ -1,10 +1,9 @@
 package dev.evonorm.report;
 
+import dev.evonorm.search.AgingPopulation;
 import dev.evonorm.search.CandidateRecord;
 import dev.evonorm.search.Origin;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -12,7 +11,8 @@ import java.util.List;
  * No history of the population is stored, and none is needed: in regularized evolution the
  * population is always the {@code capacity} most recently accepted candidates (an accepted
  * candidate joins as the newest, the oldest leaves, nothing else moves), so replaying the accepted
- * candidates in recorded order gives it after every evaluation.
+ * candidates in recorded order through the search's own {@link AgingPopulation} gives it after
+ * every evaluation.
  *
  * <p>It answers the question a best-so-far curve cannot: are the tournaments drawing from layers
  * that learn? A member counts as <em>at chance somewhere</em> when one of its per-architecture
@@ -39,23 +39,22 @@ public final class PopulationHistory {
     private final List<Snapshot> snapshots;
     private final List<Long> finalMembers;
     private final int capacity;
+    private final double threshold;
 
-    private PopulationHistory(List<Snapshot> snapshots, List<Long> finalMembers, int capacity) {
+    private PopulationHistory(List<Snapshot> snapshots, List<Long> finalMembers, int capacity, double threshold) {
         this.snapshots = List.copyOf(snapshots);
         this.finalMembers = List.copyOf(finalMembers);
         this.capacity = capacity;
+        this.threshold = threshold;
     }
 
     /**
      * @param recorded the run's candidates in recorded order
-     * @param capacity the run's population size
+     * @param capacity the run's population size (at least 2, as for the search)
      * @param threshold the quality threshold (0..1) below which an accuracy counts as at chance
      */
     public static PopulationHistory of(List<CandidateRecord> recorded, int capacity, double threshold) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("population size must be positive, got " + capacity);
-        }
-        Deque<CandidateRecord> population = new ArrayDeque<>();
+        AgingPopulation<CandidateRecord> population = new AgingPopulation<>(capacity);
         List<Snapshot> out = new ArrayList<>();
         int evaluated = 0;
         int mutants = 0;
@@ -68,17 +67,14 @@ public final class PopulationHistory {
                 mutants++;
             }
             if (r.accepted()) {
-                population.addLast(r);
-                if (population.size() > capacity) {
-                    population.removeFirst();
-                }
+                population.add(r);
             }
-            out.add(snapshot(evaluated, population, threshold, mutants));
+            out.add(snapshot(evaluated, population.members(), threshold, mutants));
         }
-        return new PopulationHistory(out, population.stream().map(CandidateRecord::id).toList(), capacity);
+        return new PopulationHistory(out, population.members().stream().map(CandidateRecord::id).toList(), capacity, threshold);
     }
 
-    private static Snapshot snapshot(int evaluated, Deque<CandidateRecord> population, double threshold, int mutants) {
+    private static Snapshot snapshot(int evaluated, List<CandidateRecord> population, double threshold, int mutants) {
         int atChance = 0;
         double sum = 0;
         double best = Double.NaN;
@@ -103,6 +99,15 @@ public final class PopulationHistory {
 
     public List<Snapshot> snapshots() {
         return snapshots;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The quality threshold (0..1) the "at chance" counts were made against. */
+    public double threshold() {
+        return threshold;
     }
 
     /** The population after {@code evaluated} candidates, or the last one if the run stopped earlier; null if it evaluated nothing. */

@@ -112,12 +112,11 @@ public final class SearchReport {
         if (history == null || history.snapshots().isEmpty()) {
             return;
         }
-        int capacity = Integer.parseInt(r.settings().get("population"));
-        double threshold = qualityThreshold(r);
         int full = history.fullAfter();
         b.append("\n## ").append(r.label()).append(": population\n\n");
         b.append(String.format(Locale.ROOT, "Population %d; %s. \"At chance\": below the quality threshold (%s%%) on some architecture.%n%n",
-                capacity, full < 0 ? "never full" : "full after " + full + " candidates evaluated", percentShort(threshold)));
+                history.capacity(), full < 0 ? "never full" : "full after " + full + " candidates evaluated",
+                percentShort(history.threshold())));
         b.append("| candidates evaluated | mutants evaluated | members | at chance somewhere | members' mean % (average) | best member % |\n");
         b.append("|---:|---:|---:|---:|---:|---:|\n");
         int last = history.snapshots().size();
@@ -133,7 +132,7 @@ public final class SearchReport {
     }
 
     /** The run's population history, or null for a run without one (random search, or a record without its size). */
-    static PopulationHistory populationHistory(Run r) {
+    private static PopulationHistory populationHistory(Run r) {
         String size = r.settings().get("population");
         if (!"evolution".equals(r.settings().get("strategy")) || size == null) {
             return null;
