@@ -8,6 +8,7 @@ import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.screen.EvaluationPipeline;
 import dev.evonorm.screen.FunctionalHash;
+import dev.evonorm.screen.QualityCheck;
 import dev.evonorm.screen.NumericProbe;
 import dev.evonorm.screen.Stage;
 import dev.evonorm.screen.StabilityProtocol;
@@ -105,7 +106,7 @@ final class ScreenBenchCommand implements Runnable {
         TrainConfig training = TrainConfig.defaults();
         ProxyTask task = ProxyTask.load(data.toConfig(), training, 1.0, 1.0);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
-                task.archConfig(), training, 100, 0.2, 1000, true, false, StabilityProtocol.Config.defaults(), scheme);
+                task.archConfig(), training, 100, 0.2, 1000, true, false, QualityCheck.SEPARATE, StabilityProtocol.Config.defaults(), scheme);
         Map<String, Long> seen = new HashMap<>();
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, task.data(), (hash, id) -> {
             Long before = seen.putIfAbsent(hash, id);

@@ -100,6 +100,13 @@ final class SearchCommand implements Runnable {
                     + "more slowly (default: ${DEFAULT-VALUE}).")
     String qualityArchs;
 
+    @Option(names = "--quality-check", defaultValue = "checkpoint", paramLabel = "checkpoint|separate",
+            description = "Where the quality protocol's accuracy comes from: 'checkpoint' scores the full training at step "
+                    + "--quality-steps and goes on with it when the layer passes (a layer that reaches full training costs "
+                    + "that many fewer steps per checked architecture), 'separate' trains --quality-steps steps of its own "
+                    + "and starts the full training anew, as runs made before 2026-12-02 (default: ${DEFAULT-VALUE}).")
+    String qualityCheck;
+
     @Option(names = "--quality-everywhere", description = "Also reject a layer whose full training on any architecture ends below the quality threshold (default: the quality protocol decides).")
     boolean qualityEverywhere;
 
@@ -147,7 +154,7 @@ final class SearchCommand implements Runnable {
             {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
-            {"--quality-archs", "quality_archs"},
+            {"--quality-archs", "quality_archs"}, {"--quality-check", "quality_check"},
             {"--functional-hash", "functional_hash"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
@@ -296,6 +303,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_examples", Integer.toString(qualityExamples));
         m.put("quality_everywhere", Boolean.toString(qualityEverywhere));
         m.put("quality_archs", qualityArchs);
+        m.put("quality_check", qualityCheck);
         m.put("functional_hash", functionalHash);
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
@@ -359,6 +367,10 @@ final class SearchCommand implements Runnable {
         s.qualityOnEveryArch();
         s.architectures();
         s.training();
+        String conflict = s.qualityCheck().conflict(Integer.parseInt(s.get("quality_steps")), s.training().steps());
+        if (conflict != null) {
+            throw new UserInputException(conflict);
+        }
         s.layerOptions();
         s.dataConfig();
     }

@@ -11,6 +11,7 @@ import dev.evonorm.models.Architecture;
 import dev.evonorm.models.Architectures;
 import dev.evonorm.screen.EvaluationPipeline;
 import dev.evonorm.screen.FunctionalHash;
+import dev.evonorm.screen.QualityCheck;
 import dev.evonorm.screen.StabilityProtocol;
 import dev.evonorm.search.Budget;
 import dev.evonorm.search.SearchConfig;
@@ -38,10 +39,12 @@ record SearchSettings(Map<String, String> values) {
     /**
      * Settings added after the first runs were made, with the value that reproduces what those
      * runs did: quality scored on the whole split and on the first architecture only, no
-     * every-architecture rule, a random start, the functional hash of outputs alone.
+     * every-architecture rule, a random start, the functional hash of outputs alone, a quality
+     * protocol that trains on its own.
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
-            "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first");
+            "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first",
+            "quality_check", QualityCheck.SEPARATE.token());
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -116,8 +119,8 @@ record SearchSettings(Map<String, String> values) {
                         16, 0.01, 1e-3);
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
-                qualityExamples(), qualityOnEveryArch(), Boolean.parseBoolean(stored("quality_everywhere")), stability,
-                functionalHash());
+                qualityExamples(), qualityOnEveryArch(), Boolean.parseBoolean(stored("quality_everywhere")), qualityCheck(),
+                stability, functionalHash());
     }
 
     /** Whether the quality protocol trains on every search architecture ('all') or the first only. */
@@ -128,6 +131,14 @@ record SearchSettings(Map<String, String> values) {
             case "first" -> false;
             default -> throw new UserInputException("--quality-archs must be 'all' or 'first', got '" + v + "'");
         };
+    }
+
+    QualityCheck qualityCheck() {
+        try {
+            return QualityCheck.fromToken(stored("quality_check"));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
     }
 
     FunctionalHash functionalHash() {

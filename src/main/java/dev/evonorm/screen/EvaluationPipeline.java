@@ -11,6 +11,7 @@ import dev.evonorm.models.Architecture;
 import dev.evonorm.train.ProxyTrainer;
 import dev.evonorm.train.TrainConfig;
 import dev.evonorm.train.TrainResult;
+import dev.evonorm.train.TrainingRun;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import java.util.OptionalLong;
 
 /**
  * Evaluates one candidate layer, cheapest stage first: validity → numeric sanity and functional
- * hash → functional dedupe → quality protocol (on the first search architecture, or on each) →
+ * hash → functional dedupe → quality protocol (on the first search architecture, or on each; a
+ * short training of its own, or read part-way through the full training, which then goes on) →
  * stability protocol → full training on each search architecture (optionally rejecting an accuracy
  * below the quality threshold on any of them). The first stage that rejects ends the evaluation;
  * its stage and reason are the verdict. Nothing a candidate does makes this throw.
@@ -41,17 +43,24 @@ public final class EvaluationPipeline {
      *     sit on the Pareto front and are stepping stones, and requiring every architecture made
      *     acceptance about ten times rarer in a measured run (1 in 831 candidates instead of 14 in
      *     1,096), so that a small machine could not fill the population
+     * @param qualityCheck whether the quality protocol trains on its own or reads the accuracy at
+     *     step {@code qualitySteps} of the full training, which then goes on (needs fewer quality
+     *     steps than the full training has)
      * @param stability the stability protocol's settings, or null to skip it
      * @param functionalHash which candidates the functional dedupe treats as one
      */
     public record Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures,
                            ArchConfig archConfig, TrainConfig training, int qualitySteps, double qualityThreshold,
                            int qualityExamples, boolean qualityOnEveryArch, boolean qualityEverywhere,
-                           StabilityProtocol.Config stability,
+                           QualityCheck qualityCheck, StabilityProtocol.Config stability,
                            FunctionalHash functionalHash) {
         public Settings {
             if (qualityExamples < 0) {
                 throw new IllegalArgumentException("--quality-examples must be 0 (all) or positive, got " + qualityExamples);
+            }
+            String conflict = qualityCheck.conflict(qualitySteps, training.steps());
+            if (conflict != null) {
+                throw new IllegalArgumentException(conflict);
             }
         }
     }
@@ -152,13 +161,19 @@ public final class EvaluationPipeline {
         Map<String, Double> seconds = new LinkedHashMap<>(screened.stageSeconds());
         String hash = screened.functionalHash();
         Stage current = Stage.QUALITY;
+        // With the checkpoint check, the trainings the quality protocol started and that go on.
+        // Keyed by the architecture's index in the search's list.
+        Map<Integer, TrainingRun> started = new LinkedHashMap<>();
         try {
             NormActFactory layer = Layers.graph(graph, settings.layerOptions());
             Architecture first = settings.architectures().get(0);
             long t = System.nanoTime();
             List<Architecture> qualityArchs = settings.qualityOnEveryArch() ? settings.architectures() : List.of(first);
-            for (Architecture arch : qualityArchs) {
-                String rejection = qualityRejection(arch, layer);
+            for (int k = 0; k < qualityArchs.size(); k++) {
+                Architecture arch = qualityArchs.get(k);
+                String rejection = settings.qualityCheck() == QualityCheck.CHECKPOINT
+                        ? checkpointRejection(k, arch, layer, started)
+                        : qualityRejection(arch, layer);
                 if (rejection != null) {
                     seconds.put(Stage.QUALITY.token(), since(t));
                     return Verdict.rejected(Stage.QUALITY, rejection, hash, before + since(start), seconds);
@@ -183,7 +198,15 @@ public final class EvaluationPipeline {
             t = System.nanoTime();
             for (int k = 0; k < accuracies.length; k++) {
                 Architecture arch = settings.architectures().get(k);
-                TrainResult result = ProxyTrainer.train(arch, settings.archConfig(), layer, data, settings.training());
+                TrainingRun run = started.remove(k);
+                TrainResult result;
+                if (run != null) {
+                    try (run) {
+                        result = run.finish(data, step -> { });
+                    }
+                } else {
+                    result = ProxyTrainer.train(arch, settings.archConfig(), layer, data, settings.training());
+                }
                 if (result instanceof TrainResult.Failed f) {
                     seconds.put(Stage.TRAINING.token(), since(t));
                     return Verdict.rejected(Stage.TRAINING, arch.name() + ": " + f.reason(), hash, before + since(start), seconds);
@@ -201,6 +224,8 @@ public final class EvaluationPipeline {
             return Verdict.accepted(accuracies, hash, before + since(start), seconds);
         } catch (RuntimeException e) {
             return Verdict.rejected(current, "engine error: " + e, hash, before + since(start), seconds);
+        } finally {
+            started.values().forEach(TrainingRun::close);
         }
     }
 
@@ -215,6 +240,27 @@ public final class EvaluationPipeline {
         if (accuracy < settings.qualityThreshold()) {
             return String.format("%s: accuracy %.3f after %d steps, below %.3f",
                     arch.name(), accuracy, settings.qualitySteps(), settings.qualityThreshold());
+        }
+        return null;
+    }
+
+    /**
+     * The quality protocol read at step {@code qualitySteps} of the full training on one
+     * architecture: why the layer fails it, or null when it passes (the training is then left in
+     * {@code started} to go on).
+     */
+    private String checkpointRejection(int index, Architecture arch, NormActFactory layer, Map<Integer, TrainingRun> started) {
+        TrainingRun run = TrainingRun.start(arch, settings.archConfig(), layer, data, settings.training());
+        started.put(index, run);
+        Optional<TrainResult.Failed> failed = run.trainTo(settings.qualitySteps(), step -> { });
+        TrainResult quality = failed.isPresent() ? failed.get() : run.score(qualityData.validation());
+        if (quality instanceof TrainResult.Failed f) {
+            return arch.name() + ": " + f.reason();
+        }
+        double accuracy = ((TrainResult.Trained) quality).accuracy();
+        if (accuracy < settings.qualityThreshold()) {
+            return String.format("%s: accuracy %.3f at step %d of %d, below %.3f",
+                    arch.name(), accuracy, settings.qualitySteps(), settings.training().steps(), settings.qualityThreshold());
         }
         return null;
     }

@@ -65,7 +65,7 @@ class CliTest {
 
     /** Tiny proxy settings on the real Fashion-MNIST files, so a search takes seconds. */
     static final String[] TINY = {"--train-subset", "512", "--validation", "512", "--batch-size", "32", "--steps", "4",
-        "--quality-steps", "4", "--quality-threshold", "0.0", "--stability-steps", "2", "--archs", "resnet",
+        "--quality-steps", "2", "--quality-threshold", "0.0", "--stability-steps", "2", "--archs", "resnet",
         "--population", "2", "--tournament", "1"};
 
     /** "search" with the tiny preset; a flag given in {@code extra} replaces the preset's value. */
@@ -143,7 +143,10 @@ class CliTest {
         try (RunStore store = RunStore.open(db)) {
             assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
             assertEquals("first", store.settings().get("quality_archs"), "the quality protocol trains on the first architecture");
+            assertEquals("checkpoint", store.settings().get("quality_check"), "and is read part-way through the full training");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "separate")),
+                "conflicts with the run's quality_check = checkpoint");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),
                 "conflicts with the run's quality_archs = first");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "outputs")),
@@ -167,7 +170,10 @@ class CliTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.functional_hash'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_archs'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_check'"));
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "checkpoint")),
+                "conflicts with the run's quality_check = separate");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),
                 "conflicts with the run's quality_archs = first");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "training")),
@@ -176,6 +182,7 @@ class CliTest {
         assertEquals(0, old.code(), old.toString());
         assertTrue(old.out().contains("functional_hash = outputs"), old.out());
         assertTrue(old.out().contains("quality_archs = first"), old.out());
+        assertTrue(old.out().contains("quality_check = separate"), old.out());
     }
 
     @Test
@@ -389,6 +396,10 @@ class CliTest {
         assertUsageError(cli(search("--run", run.toString(), "--quality-examples", "-1")), "--quality-examples");
         assertUsageError(cli(search("--run", run.toString(), "--functional-hash", "sideways")), "unknown functional hash 'sideways'");
         assertUsageError(cli(search("--run", run.toString(), "--quality-archs", "some")), "--quality-archs must be 'all' or 'first'");
+        assertUsageError(cli(search("--run", run.toString(), "--quality-check", "later")),
+                "--quality-check must be one of separate, checkpoint, got 'later'");
+        assertUsageError(cli(search("--run", run.toString(), "--quality-steps", "4")),
+                "--quality-steps (4) must be below --steps (4); lower --quality-steps or use --quality-check separate");
         assertFalse(Files.exists(run), "nothing was created");
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello");

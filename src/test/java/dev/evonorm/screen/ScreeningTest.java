@@ -1,8 +1,10 @@
 package dev.evonorm.screen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evonorm.data.DataSplits;
@@ -185,7 +187,7 @@ class ScreeningTest {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
                 List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2")), ARCH, training, 20, 0.2, 0, true, false,
-                new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
+                QualityCheck.SEPARATE, new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, DATA, new MemoryCache());
 
         Verdict s0 = pipeline.evaluate(PublishedGraphs.S0, 1);
@@ -213,7 +215,7 @@ class ScreeningTest {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         for (boolean everywhere : new boolean[] {true, false}) {
             EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
-                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, false, everywhere, null,
+                    List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, false, everywhere, QualityCheck.SEPARATE, null,
                     FunctionalHash.TRAINING);
             Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
             if (everywhere) {
@@ -231,7 +233,7 @@ class ScreeningTest {
         TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
                 List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, true, false,
-                new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
+                QualityCheck.SEPARATE, new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3), FunctionalHash.TRAINING);
         Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
         assertEquals(Stage.QUALITY, s0.stage(), s0.reason());
         assertTrue(s0.reason().startsWith("blindfolded: accuracy ") && s0.reason().contains("after 20 steps, below 0.200"),
@@ -239,6 +241,50 @@ class ScreeningTest {
         assertTrue(s0.stageSeconds().containsKey("quality"));
         assertFalse(s0.stageSeconds().containsKey("stability"), "stopped before the stability protocol");
         assertFalse(s0.stageSeconds().containsKey("training"), "and before any full training");
+    }
+
+    @Test
+    void theCheckpointQualityCheckKeepsTheFullTrainingsAccuraciesAndRejectsAtTheSameStage() {
+        TrainConfig training = TrainConfig.defaults().withSteps(40).withBatchSize(32).withPeakLearningRate(0.05f);
+        List<Architecture> archs = List.of(Architectures.byName("resnet"), Architectures.byName("mobilenetv2"));
+        StabilityProtocol.Config stability = new StabilityProtocol.Config(5, 1e8, 16, 0.01, 1e-3);
+        double[][] accuracies = new double[2][];
+        for (QualityCheck check : QualityCheck.values()) {
+            EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
+                    archs, ARCH, training, 20, 0.2, 100, true, false, check, stability, FunctionalHash.TRAINING);
+            Verdict s0 = new EvaluationPipeline(settings, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
+            assertEquals(Stage.ACCEPTED, s0.stage(), check + ": " + s0.reason());
+            accuracies[check.ordinal()] = s0.accuracies();
+        }
+        // The stability protocol ran between step 20 and the rest of both trainings, and changed nothing.
+        assertArrayEquals(accuracies[QualityCheck.SEPARATE.ordinal()], accuracies[QualityCheck.CHECKPOINT.ordinal()],
+                "the full trainings are the same trainings");
+
+        EvaluationPipeline.Settings blindfolded = new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS,
+                List.of(Architectures.byName("resnet"), new Blindfolded()), ARCH, training, 20, 0.2, 100, true, false,
+                QualityCheck.CHECKPOINT, stability, FunctionalHash.TRAINING);
+        Verdict v = new EvaluationPipeline(blindfolded, DATA, new MemoryCache()).evaluate(PublishedGraphs.S0, 1);
+        assertEquals(Stage.QUALITY, v.stage(), v.reason());
+        assertTrue(v.reason().startsWith("blindfolded: accuracy ") && v.reason().contains("at step 20 of 40, below 0.200"), v.reason());
+        assertFalse(v.stageSeconds().containsKey("stability"), "stopped before the stability protocol");
+        assertFalse(v.stageSeconds().containsKey("training"));
+
+        Verdict blind = new EvaluationPipeline(blindfolded, DATA, new MemoryCache()).evaluate(g("{\"op\": \"var_bhw\", \"in\": [0]},"
+                + "{\"op\": \"add\", \"in\": [4, 0]}, {\"op\": \"mean_hw\", \"in\": [5]}"), 2);
+        assertEquals(Stage.QUALITY, blind.stage(), "a layer that throws its input away fails at the checkpoint: " + blind.reason());
+        assertTrue(blind.reason().startsWith("resnet: "), blind.reason());
+    }
+
+    @Test
+    void theCheckpointNeedsFewerQualityStepsThanTheFullTraining() {
+        TrainConfig training = TrainConfig.defaults().withSteps(40);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EvaluationPipeline.Settings(
+                SearchSpace.BATCH_DEPENDENT, OPTIONS, List.of(Architectures.byName("resnet")), ARCH, training, 40, 0.2, 100, false,
+                false, QualityCheck.CHECKPOINT, null, FunctionalHash.TRAINING));
+        assertEquals("--quality-check checkpoint reads the accuracy part-way through the full training, so --quality-steps (40) "
+                + "must be below --steps (40); lower --quality-steps or use --quality-check separate", e.getMessage());
+        new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, OPTIONS, List.of(Architectures.byName("resnet")), ARCH,
+                training, 40, 0.2, 100, false, false, QualityCheck.SEPARATE, null, FunctionalHash.TRAINING);
     }
 
     @Test
