@@ -13,7 +13,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * An evaluation worker process, started by {@code evonorm search --workers N}: reads the run's
@@ -23,8 +25,18 @@ import picocli.CommandLine.Command;
 @Command(name = "worker", hidden = true, description = "Evaluation worker process (started by 'evonorm search --workers N').")
 final class WorkerCommand implements Runnable {
 
+    /** Exit code of a worker whose starting process ended before it did. */
+    static final int STARTER_GONE = 3;
+
+    @Option(names = "--stop-with", paramLabel = "PID",
+            description = "The process that started this worker; the worker stops as soon as that process ends.")
+    Long stopWith;
+
     @Override
     public void run() {
+        if (stopWith != null) {
+            stopWith(stopWith);
+        }
         // stdout is the protocol channel: everything else that prints goes to stderr (the worker's log).
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
@@ -46,6 +58,26 @@ final class WorkerCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A search killed with SIGKILL cannot tell its workers. Their input only reports the end once
+     * they ask for the next candidate, so each would first finish the one in hand: minutes of a
+     * core, taken from the resumed search that is by then training on the same machine. Watching
+     * the starting process ends them at once instead.
+     */
+    private static void stopWith(long pid) {
+        Optional<ProcessHandle> starter = ProcessHandle.of(pid);
+        if (starter.isEmpty() || !starter.get().isAlive()) {
+            starterGone(pid);
+        }
+        starter.get().onExit().thenRun(() -> starterGone(pid));
+    }
+
+    private static void starterGone(long pid) {
+        System.err.println("evonorm worker: process " + pid + " that started this worker has ended; stopping");
+        System.err.flush();
+        Runtime.getRuntime().halt(STARTER_GONE);
     }
 
     /**

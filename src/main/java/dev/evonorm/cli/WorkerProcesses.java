@@ -37,6 +37,7 @@ final class WorkerProcesses {
         c.add(System.getProperty("java.class.path"));
         c.add(Main.class.getName());
         c.add("worker");
+        c.add("--stop-with=" + ProcessHandle.current().pid());
         return c;
     }
 }
