@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,21 +63,16 @@ final class ReportCommand implements Runnable {
         if (first != null && first < 1) {
             throw new UserInputException("--first must be at least 1, got " + first);
         }
+        List<Path> databases = runs.stream().map(SearchCommand::databaseOf).toList();
+        List<String> labels = labels(databases.stream().map(db -> db.toAbsolutePath().getParent()).toList());
         List<SearchReport.Run> loaded = new ArrayList<>();
-        Set<String> labels = new HashSet<>();
-        for (Path run : runs) {
-            Path db = SearchCommand.databaseOf(run);
-            try (RunStore store = RunStore.open(db)) {
-                Path folder = db.toAbsolutePath().getParent();
-                String label = folder.getFileName().toString();
-                while (!labels.add(label)) {
-                    label = label + "'";
-                }
+        for (int i = 0; i < databases.size(); i++) {
+            try (RunStore store = RunStore.open(databases.get(i))) {
                 List<dev.evonorm.search.CandidateRecord> candidates = store.completed();
                 if (first != null && candidates.size() > first) {
                     candidates = candidates.subList(0, first);
                 }
-                loaded.add(new SearchReport.Run(label, store.settings(), candidates));
+                loaded.add(new SearchReport.Run(labels.get(i), new SearchSettings(store.settings()).readableAll(), candidates));
             }
         }
         SearchReport report = new SearchReport(loaded, referenceLabel, reference == null ? Double.NaN : reference / 100);
@@ -98,5 +94,26 @@ final class ReportCommand implements Runnable {
         console.println();
         console.println("wrote report.md, best-so-far.csv, best-vs-candidates." + ext + " and best-vs-hours." + ext + " to " + folder);
         console.flush();
+    }
+
+    /**
+     * Each run's label: its folder's name, or parent/name for folders whose names clash
+     * (runs7/evo, runs8/evo), with primes as a last resort.
+     */
+    static List<String> labels(List<Path> folders) {
+        Map<String, Long> names = folders.stream().collect(java.util.stream.Collectors.groupingBy(
+                f -> f.getFileName().toString(), java.util.stream.Collectors.counting()));
+        Set<String> taken = new HashSet<>();
+        List<String> labels = new ArrayList<>();
+        for (Path f : folders) {
+            String name = f.getFileName().toString();
+            String label = names.get(name) > 1 && f.getParent() != null && f.getParent().getFileName() != null
+                    ? f.getParent().getFileName() + "/" + name : name;
+            while (!taken.add(label)) {
+                label = label + "'";
+            }
+            labels.add(label);
+        }
+        return labels;
     }
 }

@@ -161,12 +161,15 @@ record SearchSettings(Map<String, String> values) {
     /** The settings as a readable block for the start of a run; a setting added later shows the value the run uses. */
     String describe() {
         StringBuilder b = new StringBuilder();
-        Map<String, String> shown = new LinkedHashMap<>(ADDED_LATER);
-        shown.putAll(values);
-        shown.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> b.append("  ").append(e.getKey()).append(" = ")
-                        .append(readable(e.getKey(), e.getValue()))
-                        .append('\n'));
+        readableAll().forEach((k, v) -> b.append("  ").append(k).append(" = ").append(v).append('\n'));
         return b.toString();
+    }
+
+    /** Every setting by name, as a person reads it; a setting added later has the value the run uses. */
+    Map<String, String> readableAll() {
+        Map<String, String> shown = new java.util.TreeMap<>(ADDED_LATER);
+        shown.putAll(values);
+        shown.replaceAll(SearchSettings::readable);
+        return shown;
     }
 }

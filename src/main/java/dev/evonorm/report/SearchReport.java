@@ -59,6 +59,7 @@ public final class SearchReport {
                     last == null ? 0 : last.evaluated(), accepted, last == null ? 0 : last.hours(),
                     best == null ? "–" : percent(best.meanAccuracy()), best == null ? "–" : perArchitecture(best)));
         }
+        appendDifferingSettings(b);
         if (!Double.isNaN(reference)) {
             b.append(String.format(Locale.ROOT, "%nReference: %s %.2f%% mean on the same proxy.%n", referenceLabel, 100 * reference));
             for (Run r : runs) {
@@ -213,6 +214,35 @@ public final class SearchReport {
             }
         }
         return n;
+    }
+
+    /**
+     * The settings whose values are not the same in every run (a setting a run lacks counts as
+     * "–"): what a comparison of runs is a comparison of.
+     */
+    private void appendDifferingSettings(StringBuilder b) {
+        if (runs.size() < 2) {
+            return;
+        }
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        runs.forEach(r -> keys.addAll(r.settings().keySet()));
+        List<String> differing = keys.stream()
+                .filter(k -> runs.stream().map(r -> setting(r, k)).distinct().count() > 1)
+                .toList();
+        if (differing.isEmpty()) {
+            b.append("\nAll runs have the same settings.\n");
+            return;
+        }
+        b.append("\nSettings that differ:\n\n| setting |");
+        runs.forEach(r -> b.append(' ').append(r.label()).append(" |"));
+        b.append("\n|---|");
+        runs.forEach(r -> b.append("---|"));
+        b.append('\n');
+        for (String k : differing) {
+            b.append("| ").append(k).append(" |");
+            runs.forEach(r -> b.append(' ').append(setting(r, k).replace("|", "\\|")).append(" |"));
+            b.append('\n');
+        }
     }
 
     private static String setting(Run r, String key) {

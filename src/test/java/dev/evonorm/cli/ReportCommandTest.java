@@ -60,6 +60,9 @@ class ReportCommandTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("| evo | evolution |") && r.out().contains("| rs | random |"), r.out());
         assertTrue(r.out().contains("## evo: rejection funnel"), r.out());
+        assertTrue(r.out().contains("| setting | evo | rs |") && r.out().contains("| strategy | evolution | random |"), r.out());
+        // Neither run stored quality_check (made "before" it existed): both did 'separate', so it is no difference.
+        assertTrue(!r.out().contains("| quality_check |"), r.out());
         for (String f : new String[] {"report.md", "best-so-far.csv", "best-vs-candidates.png", "best-vs-hours.png"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
@@ -104,6 +107,13 @@ class ReportCommandTest {
 
         Path aFile = Files.writeString(dir.resolve("taken.txt"), "x");
         assertUsageError(cli("top", evo.toString(), "--export", aFile.toString()), "is a file; give a folder");
+    }
+
+    @Test
+    void runsWhoseFoldersShareANameAreLabelledWithTheirParents() {
+        assertEquals(List.of("runs7/evo", "runs8/evo", "rs"),
+                ReportCommand.labels(List.of(Path.of("/w/runs7/evo"), Path.of("/w/runs8/evo"), Path.of("/w/runs8/rs"))));
+        assertEquals(List.of("runs7/evo", "runs7/evo'"), ReportCommand.labels(List.of(Path.of("/w/runs7/evo"), Path.of("/w/runs7/evo"))));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.evonorm.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,26 @@ class SearchReportTest {
         String text = Files.readString(svg);
         assertTrue(text.contains("<svg"), "an SVG document");
         assertThrows(IllegalArgumentException.class, () -> report.chart(CurveChart.Axis.HOURS).write(dir.resolve("c.gif")));
+    }
+
+    @Test
+    void reportNamesTheSettingsInWhichTheRunsDiffer() {
+        List<CandidateRecord> other = List.of(accepted(1, 36, 0.8, 0.8));
+        SearchReport report = new SearchReport(List.of(
+                new SearchReport.Run("a", Map.of("strategy", "evolution", "lr", "0.1", "quality_check", "separate", "seed", "1"), sample()),
+                new SearchReport.Run("b", Map.of("strategy", "evolution", "lr", "0.1", "quality_check", "checkpoint"), other)),
+                "BN-ReLU", Double.NaN);
+        String md = report.markdown(2);
+        assertTrue(md.contains("Settings that differ:\n\n| setting | a | b |\n|---|---|---|\n"
+                + "| quality_check | separate | checkpoint |\n| seed | 1 | – |\n"), md);
+        assertFalse(md.contains("| lr | 0.1"), "equal settings are not listed: " + md);
+
+        SearchReport same = new SearchReport(List.of(new SearchReport.Run("a", Map.of("lr", "0.1"), sample()),
+                new SearchReport.Run("b", Map.of("lr", "0.1"), other)), "BN-ReLU", Double.NaN);
+        assertTrue(same.markdown(1).contains("All runs have the same settings."));
+        String alone = new SearchReport(List.of(new SearchReport.Run("a", Map.of("lr", "0.1"), sample())), "BN-ReLU", Double.NaN)
+                .markdown(1);
+        assertFalse(alone.contains("Settings that differ") || alone.contains("the same settings"), "one run compares with nothing");
     }
 
     @Test
