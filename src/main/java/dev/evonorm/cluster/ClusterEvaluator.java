@@ -107,8 +107,10 @@ public final class ClusterEvaluator implements Evaluator {
         this.hz = hz;
         this.screening = new Screening(screen);
         IMap<String, String> run = hz.getMap(ClusterMessages.RUN_MAP);
-        run.put(ClusterMessages.SETTINGS_KEY, WorkerProtocol.settings(settings));
+        // A node starts serving as soon as it sees the settings, and reads the run's label then:
+        // the label goes in first (each put completes before the next begins), or a quick node reads none.
         run.put(ClusterMessages.RUN_KEY, runLabel);
+        run.put(ClusterMessages.SETTINGS_KEY, WorkerProtocol.settings(settings));
         membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
