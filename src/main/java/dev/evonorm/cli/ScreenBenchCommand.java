@@ -105,6 +105,7 @@ final class ScreenBenchCommand implements Runnable {
     private void runFunnel(SearchSpace s, LayerOptions options, FunctionalHash scheme, SplittableRandom rng) {
         TrainConfig training = TrainConfig.defaults();
         ProxyTask task = ProxyTask.load(data.toConfig(), training, 1.0, 1.0);
+        // The separate quality check, as the funnel documented in docs/benchmarks.md was measured.
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
                 task.archConfig(), training, 100, 0.2, 1000, true, false, QualityCheck.SEPARATE, StabilityProtocol.Config.defaults(), scheme);
         Map<String, Long> seen = new HashMap<>();

@@ -70,6 +70,7 @@ final class WorkerCommand implements Runnable {
         Optional<ProcessHandle> starter = ProcessHandle.of(pid);
         if (starter.isEmpty() || !starter.get().isAlive()) {
             starterGone(pid);
+            return;
         }
         starter.get().onExit().thenRun(() -> starterGone(pid));
     }

@@ -233,15 +233,7 @@ public final class EvaluationPipeline {
     private String qualityRejection(Architecture arch, NormActFactory layer) {
         TrainResult quality = ProxyTrainer.train(arch, settings.archConfig(), layer, qualityData,
                 settings.training().withSteps(settings.qualitySteps()));
-        if (quality instanceof TrainResult.Failed f) {
-            return arch.name() + ": " + f.reason();
-        }
-        double accuracy = ((TrainResult.Trained) quality).accuracy();
-        if (accuracy < settings.qualityThreshold()) {
-            return String.format("%s: accuracy %.3f after %d steps, below %.3f",
-                    arch.name(), accuracy, settings.qualitySteps(), settings.qualityThreshold());
-        }
-        return null;
+        return rejection(arch, quality, "after " + settings.qualitySteps() + " steps");
     }
 
     /**
@@ -254,13 +246,17 @@ public final class EvaluationPipeline {
         started.put(index, run);
         Optional<TrainResult.Failed> failed = run.trainTo(settings.qualitySteps(), step -> { });
         TrainResult quality = failed.isPresent() ? failed.get() : run.score(qualityData.validation());
+        return rejection(arch, quality, "at step " + settings.qualitySteps() + " of " + settings.training().steps());
+    }
+
+    /** Why a quality result fails the protocol ({@code when}: where it was read), or null when it passes. */
+    private String rejection(Architecture arch, TrainResult quality, String when) {
         if (quality instanceof TrainResult.Failed f) {
             return arch.name() + ": " + f.reason();
         }
         double accuracy = ((TrainResult.Trained) quality).accuracy();
         if (accuracy < settings.qualityThreshold()) {
-            return String.format("%s: accuracy %.3f at step %d of %d, below %.3f",
-                    arch.name(), accuracy, settings.qualitySteps(), settings.training().steps(), settings.qualityThreshold());
+            return String.format("%s: accuracy %.3f %s, below %.3f", arch.name(), accuracy, when, settings.qualityThreshold());
         }
         return null;
     }

@@ -109,29 +109,30 @@ public final class TrainingRun implements AutoCloseable {
         }
         long trainStart = System.nanoTime();
         LearningRateSchedule schedule = config.schedule();
+        TrainResult.FailureKind kind = null;
+        String reason = null;
         try {
-            while (done < steps) {
+            while (done < steps && kind == null) {
                 float loss = trainStep();
-                losses[done] = loss;
-                done++;
+                losses[done++] = loss;
                 if (!Float.isFinite(loss)) {
-                    trainSeconds += seconds(trainStart);
-                    return fail(TrainResult.FailureKind.NON_FINITE_LOSS, "training loss became " + loss + " at step " + done, 0);
+                    kind = TrainResult.FailureKind.NON_FINITE_LOSS;
+                    reason = "training loss became " + loss + " at step " + done;
+                } else if (loss > config.divergenceLoss()) {
+                    kind = TrainResult.FailureKind.DIVERGED;
+                    reason = "training loss " + loss + " exceeded " + config.divergenceLoss() + " at step " + done;
+                } else {
+                    optimizer.step(schedule.rate(done - 1));
+                    onStep.accept(done);
                 }
-                if (loss > config.divergenceLoss()) {
-                    trainSeconds += seconds(trainStart);
-                    return fail(TrainResult.FailureKind.DIVERGED, "training loss " + loss + " exceeded "
-                            + config.divergenceLoss() + " at step " + done, 0);
-                }
-                optimizer.step(schedule.rate(done - 1));
-                onStep.accept(done);
             }
         } catch (EngineException e) {
-            trainSeconds += seconds(trainStart);
-            return fail(TrainResult.FailureKind.ENGINE_ERROR, "engine error: " + firstLine(e.getMessage()), 0);
+            kind = TrainResult.FailureKind.ENGINE_ERROR;
+            reason = "engine error: " + firstLine(e.getMessage());
         }
+        // Before fail(): the failure's timings include these steps.
         trainSeconds += seconds(trainStart);
-        return Optional.empty();
+        return kind == null ? Optional.empty() : fail(kind, reason, 0);
     }
 
     /**
