@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** Which dataset, where its files are, and how it is split and scaled. */
 final class DataOptions {
     @Option(names = "--dataset", defaultValue = DatasetRegistry.DEFAULT,
-            description = "Dataset: fashion-mnist (default) or cifar10.")
+            description = "Dataset: fashion-mnist (default), cifar10, or image-folder: your own images,"
+                    + " --data DIR holding train/<class>/… and optionally test/<class>/… (PNG, JPEG, BMP, GIF).")
     String dataset;
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -25,14 +26,15 @@ final class DataOptions {
     @Option(names = "--train-subset", paramLabel = "N", description = "Train on a random subset of N examples of the training split.")
     Integer subset;
 
-    @Option(names = "--resize", paramLabel = "SIDE", description = "Downscale images to SIDE×SIDE (area averaging) when loading.")
+    @Option(names = "--resize", paramLabel = "SIDE", description = "Scale images to SIDE×SIDE (area averaging) when loading: a downscale for fashion-mnist and"
+                    + " cifar10; for image-folder any size, and needed when its images differ in size or are not square.")
     Integer resize;
 
     @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the validation split and subset (default: ${DEFAULT-VALUE}).")
     long seed;
 
     DataConfig toConfig() {
-        DatasetRegistry.byName(dataset);
+        DatasetRegistry.requireKnown(dataset);
         DataConfig c = DataConfig.defaults(dataset).withSeed(seed).withValidation(parseValidation());
         if (folder != null) {
             c = c.withDataFolder(folder);

@@ -1,5 +1,7 @@
 package dev.evonorm.data;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,35 @@ public final class DatasetLoader {
     }
 
     public DataSplits load(DataConfig config) {
+        if (config.dataset().equals(DatasetRegistry.IMAGE_FOLDER)) {
+            return loadImageFolder(config);
+        }
         DatasetSpec spec = DatasetRegistry.byName(config.dataset());
         return load(spec, config);
+    }
+
+    /**
+     * A user's own images: only ever from the folder named with {@code --data} (there is nothing to
+     * look up or download), read at the {@code --resize} side when one is given, because such
+     * images need not share a size.
+     */
+    private static DataSplits loadImageFolder(DataConfig config) {
+        long start = System.nanoTime();
+        Path folder = config.dataFolder().orElseThrow(() -> new DataException("--dataset "
+                + DatasetRegistry.IMAGE_FOLDER + " reads your own images: pass --data DIR, the folder holding"
+                + " train/<class>/… (and optionally test/<class>/…)"));
+        if (!Files.isDirectory(folder)) {
+            throw new DataException("--data " + folder + ": no such folder; point it at the folder holding"
+                    + " train/<class>/… (and optionally test/<class>/…)");
+        }
+        TrainTestImages images = ImageFolderFiles.read(folder, config.resizeTo());
+        DatasetSpec spec = ImageFolderFiles.spec(folder, images);
+        DataSplits splits = prepare(spec, images, config);
+        LOG.info("{}: {} classes, {} train / {} validation / {} test images of {}x{}x{} from {} in {} ms",
+                spec.name(), spec.classes(), splits.train().count(), splits.validation().count(),
+                splits.test().count(), spec.channels(), spec.height(), spec.width(), folder,
+                (System.nanoTime() - start) / 1_000_000);
+        return splits;
     }
 
     /** Loads {@code spec} (which may differ from the registry's, e.g. in its download location). */

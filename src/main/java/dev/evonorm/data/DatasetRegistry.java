@@ -7,9 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The datasets known by name: {@code fashion-mnist} (the default) and {@code cifar10}. */
+/**
+ * The datasets known by name: {@code fashion-mnist} (the default), {@code cifar10}, and
+ * {@code image-folder}, a user's own images read from the {@code --data} folder
+ * (train/&lt;class&gt;/…, optionally test/&lt;class&gt;/…).
+ */
 public final class DatasetRegistry {
     public static final String DEFAULT = "fashion-mnist";
+    public static final String IMAGE_FOLDER = "image-folder";
 
     /*
      * Digests of the files as served at the official locations, from TensorFlow Datasets'
@@ -68,16 +73,32 @@ public final class DatasetRegistry {
     private DatasetRegistry() {
     }
 
-    /** The dataset called {@code name}; an unknown name is a one-line error listing the known ones. */
+    /**
+     * The published dataset called {@code name}; an unknown name is a one-line error listing the
+     * known ones. {@code image-folder} has no fixed description (it is whatever the folder holds),
+     * so it is not one of these: check names with {@link #requireKnown}.
+     */
     public static DatasetSpec byName(String name) {
         DatasetSpec spec = BY_NAME.get(name);
         if (spec == null) {
-            throw new DataException("unknown dataset '" + name + "'; known datasets: " + String.join(", ", names()));
+            requireKnown(name);
+            throw new DataException("dataset '" + name + "' is read from your own folder and has no fixed"
+                    + " description; load it with DatasetLoader");
         }
         return spec;
     }
 
+    /** Fails with a one-line error listing the known names unless {@code name} is one of them. */
+    public static void requireKnown(String name) {
+        if (!names().contains(name)) {
+            throw new DataException("unknown dataset '" + name + "'; known datasets: " + String.join(", ", names()));
+        }
+    }
+
+    /** Every name {@code --dataset} takes: the published datasets, then {@code image-folder}. */
     public static List<String> names() {
-        return List.copyOf(BY_NAME.keySet());
+        List<String> names = new java.util.ArrayList<>(BY_NAME.keySet());
+        names.add(IMAGE_FOLDER);
+        return List.copyOf(names);
     }
 }

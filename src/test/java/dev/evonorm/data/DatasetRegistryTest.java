@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DatasetRegistryTest {
     @Test
     void knowsBothDatasetsWithTheirGeometry() {
-        assertEquals(List.of("fashion-mnist", "cifar10"), DatasetRegistry.names());
+        assertEquals(List.of("fashion-mnist", "cifar10", "image-folder"), DatasetRegistry.names());
         DatasetSpec fashion = DatasetRegistry.byName(DatasetRegistry.DEFAULT);
         assertEquals("fashion-mnist", fashion.name());
         assertEquals(List.of(1, 28, 28, 10), List.of(fashion.channels(), fashion.height(), fashion.width(),
@@ -27,7 +27,11 @@ class DatasetRegistryTest {
     @Test
     void unknownNameListsTheKnownOnes() {
         DataException error = assertThrows(DataException.class, () -> DatasetRegistry.byName("mnist"));
-        assertEquals("unknown dataset 'mnist'; known datasets: fashion-mnist, cifar10", error.getMessage());
+        assertEquals("unknown dataset 'mnist'; known datasets: fashion-mnist, cifar10, image-folder",
+                error.getMessage());
+        DatasetRegistry.requireKnown(DatasetRegistry.IMAGE_FOLDER);
+        DataException noSpec = assertThrows(DataException.class, () -> DatasetRegistry.byName("image-folder"));
+        assertTrue(noSpec.getMessage().contains("read from your own folder"), noSpec.getMessage());
     }
 
     @Test
