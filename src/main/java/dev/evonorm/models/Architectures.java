@@ -3,9 +3,20 @@ package dev.evonorm.models;
 import static dev.evonorm.models.ArchitectureRole.HELD_OUT;
 import static dev.evonorm.models.ArchitectureRole.SEARCH;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The architectures by name. Three are used by the search (the paper's trio, scaled down); two are
@@ -13,11 +24,23 @@ import java.util.Map;
  *
  * <p>Defaults are sized so that one forward+backward pass at batch 128 stays within a few tens of
  * milliseconds on a 2-core CPU; docs/architectures.md gives the measured figures.
+ *
+ * <p>Networks of a user's own join them from the classpath: a class implementing
+ * {@link Architecture} with a public no-argument constructor, named in a
+ * {@code META-INF/services/dev.evonorm.models.Architecture} file ({@link ServiceLoader}). Worker
+ * processes start with the search's classpath, so they find the same ones.
  */
 public final class Architectures {
     private static final double SE_QUARTER = 0.25;
+    private static final Logger LOG = LoggerFactory.getLogger(Architectures.class);
+    /** Names go into comma-separated --archs lists and folder names. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
     private static final Map<String, Architecture> BY_NAME = new LinkedHashMap<>();
+    /** The networks of this project; those from the classpath are used only where they are named. */
+    private static final List<Architecture> BUILT_IN = new ArrayList<>();
+    /** Why architectures found on the classpath were left out, for the unknown-name message. */
+    private static final List<String> LEFT_OUT = new ArrayList<>();
 
     static {
         register(new PreActResNet("resnet", SEARCH, 16, List.of(16, 32, 64), List.of(1, 1, 1)));
@@ -55,6 +78,59 @@ public final class Architectures {
                         new InvertedResidualStage(3, 6, 64, 1, 1, SE_QUARTER)),
                 128, SqueezeExcite.GateActivation.RELU));
         register(new PreActResNet("resnet-deep", HELD_OUT, 16, List.of(16, 32, 64), List.of(3, 3, 3)));
+        BUILT_IN.addAll(BY_NAME.values());
+        Discovery found = discover(Architectures.class.getClassLoader(), BY_NAME.keySet());
+        found.architectures().forEach(Architectures::register);
+        LEFT_OUT.addAll(found.leftOut());
+        found.architectures().forEach(a -> LOG.info("architecture '{}' ({}) from {}", a.name(), a.role(),
+                a.getClass().getName()));
+        found.leftOut().forEach(LOG::warn);
+    }
+
+    /** Architectures found on a class path, and why others were not taken. */
+    public record Discovery(List<Architecture> architectures, List<String> leftOut) {
+    }
+
+    /**
+     * The {@link Architecture} services {@code loader} sees. One that cannot be created, has no
+     * usable name, or takes a name already in {@code taken} (or taken by an earlier one) is left
+     * out with a reason instead of failing: a broken plug-in must not stop the built-in networks.
+     */
+    public static Discovery discover(ClassLoader loader, Collection<String> taken) {
+        List<Architecture> found = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
+        Set<String> names = new HashSet<>(taken);
+        Iterator<Architecture> services = ServiceLoader.load(Architecture.class, loader).iterator();
+        while (true) {
+            Architecture architecture;
+            try {
+                if (!services.hasNext()) {
+                    break;
+                }
+                architecture = services.next();
+            } catch (ServiceConfigurationError e) {
+                leftOut.add("an architecture on the classpath could not be loaded: " + e.getMessage());
+                continue;
+            }
+            String className = architecture.getClass().getName();
+            String name;
+            try {
+                name = architecture.name();
+                Objects.requireNonNull(architecture.role(), "role()");
+            } catch (RuntimeException e) {
+                leftOut.add(className + " left out: its name() or role() failed (" + e + ")");
+                continue;
+            }
+            if (name == null || !NAME.matcher(name).matches()) {
+                leftOut.add(className + " left out: its name '" + name + "' is not lower-case letters, digits,"
+                        + " '.', '_' or '-'");
+            } else if (!names.add(name)) {
+                leftOut.add(className + " left out: the name '" + name + "' is already taken; rename it");
+            } else {
+                found.add(architecture);
+            }
+        }
+        return new Discovery(List.copyOf(found), List.copyOf(leftOut));
     }
 
     private Architectures() {
@@ -72,13 +148,19 @@ public final class Architectures {
     public static Architecture byName(String name) {
         Architecture architecture = name == null ? null : BY_NAME.get(name);
         if (architecture == null) {
+            String leftOut = LEFT_OUT.isEmpty() ? "" : " (left out from the classpath: " + String.join("; ", LEFT_OUT) + ")";
             throw new IllegalArgumentException("unknown architecture '" + name + "'; known: "
-                    + String.join(", ", names()));
+                    + String.join(", ", names()) + leftOut);
         }
         return architecture;
     }
 
-    /** All names, search architectures first. */
+    /** Why architectures on the classpath were not registered (empty when none were refused). */
+    public static List<String> leftOut() {
+        return List.copyOf(LEFT_OUT);
+    }
+
+    /** All names: the built-in ones (search architectures first), then those from the classpath. */
     public static List<String> names() {
         return List.copyOf(BY_NAME.keySet());
     }
@@ -87,17 +169,17 @@ public final class Architectures {
         return List.copyOf(BY_NAME.values());
     }
 
-    /** The K architectures the search trains every candidate on. */
+    /** The K built-in architectures a search trains every candidate on unless --archs names others. */
     public static List<Architecture> search() {
         return withRole(SEARCH);
     }
 
-    /** Architectures the search never sees. */
+    /** The built-in architectures the search never sees, for checking that a layer transfers. */
     public static List<Architecture> heldOut() {
         return withRole(HELD_OUT);
     }
 
     private static List<Architecture> withRole(ArchitectureRole role) {
-        return BY_NAME.values().stream().filter(a -> a.role() == role).toList();
+        return BUILT_IN.stream().filter(a -> a.role() == role).toList();
     }
 }

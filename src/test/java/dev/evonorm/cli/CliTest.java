@@ -99,6 +99,18 @@ class CliTest {
     }
 
     @Test
+    void archsListsEveryArchitectureWithItsRole() {
+        Result r = cli("archs");
+        assertEquals(0, r.code(), r.toString());
+        for (String name : dev.evonorm.models.Architectures.names()) {
+            assertTrue(r.out().contains(name), name);
+        }
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mnasnet") && l.contains("held-out")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("resnet ") && l.contains("search")), r.out());
+        assertFalse(r.out().contains("left out"), "nothing refused on the plain classpath: " + r.out());
+    }
+
+    @Test
     void randomPrintsParseableGraphsOfTheRequestedSpace() {
         Result r = cli("random", "--count", "20", "--seed", "3", "--batch-independent");
         assertEquals(0, r.code());

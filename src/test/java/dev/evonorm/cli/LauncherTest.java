@@ -40,7 +40,7 @@ class LauncherTest {
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis()));
         Path bin = Files.createDirectories(home.resolve("bin"));
         Path java = Files.writeString(bin.resolve("java"),
-                "#!/bin/sh\necho \"LD_PRELOAD=${LD_PRELOAD:-}\"\necho \"MALLOC_CONF=${MALLOC_CONF:-}\"\n");
+                "#!/bin/sh\necho \"LD_PRELOAD=${LD_PRELOAD:-}\"\necho \"MALLOC_CONF=${MALLOC_CONF:-}\"\necho \"ARGS=$*\"\n");
         assertTrue(java.toFile().setExecutable(true));
         // An empty file stands for the library: the launcher only checks that it exists, and the
         // dynamic loader merely warns (on stderr) when asked to preload something that is not one.
@@ -56,6 +56,7 @@ class LauncherTest {
         e.remove("MALLOC_CONF");
         e.remove("EVONORM_ALLOCATOR");
         e.remove("EVONORM_JEMALLOC");
+        e.remove("EVONORM_CLASSPATH");
         e.put("PATH", home.resolve("bin") + ":" + e.getOrDefault("PATH", "/usr/bin:/bin"));
         e.putAll(env);
         Process p = pb.start();
@@ -118,5 +119,16 @@ class LauncherTest {
         assertEquals(1, missing.err.strip().lines().count(), missing.err);
         assertTrue(missing.err.contains("does not exist"), missing.err);
         assertEquals("", missing.out);
+    }
+
+    @Test
+    void theUsersClasspathGoesAfterEvonormsOwn() throws Exception {
+        String jar = home.resolve("target/evonorm.jar").toString();
+        Result plain = launch(env());
+        assertTrue(plain.out.contains("-cp " + jar + ": dev.evonorm.cli.Main layers"), plain.out);
+        Result extended = launch(env("EVONORM_CLASSPATH", "/opt/my-nets.jar:/opt/classes"));
+        assertEquals(0, extended.exit, extended.err);
+        assertTrue(extended.out.contains("-cp " + jar + "::/opt/my-nets.jar:/opt/classes dev.evonorm.cli.Main layers"),
+                extended.out);
     }
 }
