@@ -1,5 +1,6 @@
 package dev.evonorm.cli;
 
+import dev.evonorm.data.Augmentation;
 import dev.evonorm.data.DataConfig;
 import dev.evonorm.data.DatasetRegistry;
 import dev.evonorm.data.TrainingSubset;
@@ -30,6 +31,11 @@ final class DataOptions {
                     + " cifar10; for image-folder any size, and needed when its images differ in size or are not square.")
     Integer resize;
 
+    @Option(names = "--augment", defaultValue = Augmentation.DEFAULT_TOKEN, paramLabel = "none|flip|crop:P|crop:P+flip",
+            description = "Training augmentation: random horizontal flip, random crop after P pixels of zero padding,"
+                    + " or both (default: the dataset's own, crop:4+flip for cifar10, none otherwise).")
+    String augment;
+
     @Option(names = "--data-seed", defaultValue = "0", description = "Seed of the validation split and subset (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -44,6 +50,10 @@ final class DataOptions {
         }
         if (resize != null) {
             c = c.withResizeTo(resize);
+        }
+        Optional<Augmentation> augmentation = Augmentation.parse(augment);
+        if (augmentation.isPresent()) {
+            c = c.withAugmentation(augmentation.get());
         }
         return c;
     }

@@ -2,6 +2,7 @@ package dev.evonorm.cli;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.evonorm.cluster.ClusterAddress;
+import dev.evonorm.data.Augmentation;
 import dev.evonorm.cluster.ClusterEvaluator;
 import dev.evonorm.cluster.ClusterMembers;
 import dev.evonorm.cluster.WorkerProtocol;
@@ -159,7 +160,7 @@ final class SearchCommand implements Runnable {
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
-            {"--train-subset", "train_subset"}, {"--resize", "resize"}, {"--data-seed", "data_seed"}, {"--eps", "eps"},
+            {"--train-subset", "train_subset"}, {"--resize", "resize"}, {"--augment", "augment"}, {"--data-seed", "data_seed"}, {"--eps", "eps"},
             {"--groups", "groups"}, {"--norm-only", "norm_only"}, {"--start-from", "start_from"}};
         for (String[] p : pairs) {
             KEYS.put(p[0], p[1]);
@@ -318,6 +319,7 @@ final class SearchCommand implements Runnable {
         m.put("validation", data.validation);
         m.put("train_subset", data.subset == null ? "" : data.subset.toString());
         m.put("resize", data.resize == null ? "" : data.resize.toString());
+        m.put("augment", Augmentation.parse(data.augment).map(Augmentation::token).orElse(Augmentation.DEFAULT_TOKEN));
         m.put("data_seed", Long.toString(data.seed));
         m.put("eps", Double.toString(layerSettings.eps == null ? 1e-5 : layerSettings.eps));
         m.put("groups", layerSettings.groups == null ? "32" : layerSettings.groups);

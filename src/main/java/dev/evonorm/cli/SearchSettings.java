@@ -1,5 +1,6 @@
 package dev.evonorm.cli;
 
+import dev.evonorm.data.Augmentation;
 import dev.evonorm.data.DataConfig;
 import dev.evonorm.data.TrainingSubset;
 import dev.evonorm.data.ValidationSplit;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A run's complete settings as flat key/value strings: what {@code evonorm search} stores in the
@@ -44,7 +46,7 @@ record SearchSettings(Map<String, String> values) {
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
             "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first",
-            "quality_check", QualityCheck.SEPARATE.token());
+            "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN);
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -109,6 +111,10 @@ record SearchSettings(Map<String, String> values) {
         }
         if (!get("resize").isEmpty()) {
             c = c.withResizeTo(Integer.parseInt(get("resize")));
+        }
+        Optional<Augmentation> augmentation = Augmentation.parse(get("augment"));
+        if (augmentation.isPresent()) {
+            c = c.withAugmentation(augmentation.get());
         }
         return c;
     }

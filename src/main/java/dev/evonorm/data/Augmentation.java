@@ -19,6 +19,42 @@ public record Augmentation(int cropPadding, boolean horizontalFlip) {
         }
     }
 
+    /** The dataset's own augmentation ({@link #parse} gives empty for it). */
+    public static final String DEFAULT_TOKEN = "default";
+
+    /**
+     * Reads {@code none}, {@code flip}, {@code crop:P} or {@code crop:P+flip} (P pixels of padding
+     * at the size the networks are trained at); {@code default} is empty: the dataset's own.
+     */
+    public static java.util.Optional<Augmentation> parse(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals(DEFAULT_TOKEN)) {
+            return java.util.Optional.empty();
+        }
+        boolean flip = false;
+        int padding = 0;
+        for (String part : t.split("\\+")) {
+            if (part.equals("flip") && !flip) {
+                flip = true;
+            } else if (part.matches("crop:[0-9]{1,3}") && padding == 0) {
+                padding = Integer.parseInt(part.substring("crop:".length()));
+            } else if (!(part.equals("none") && t.equals("none"))) {
+                throw new DataException("--augment '" + text + "' is not one of default, none, flip, crop:P, crop:P+flip"
+                        + " (P = pixels of padding before the random crop, e.g. crop:4+flip)");
+            }
+        }
+        return java.util.Optional.of(new Augmentation(padding, flip));
+    }
+
+    /** The form {@link #parse} reads back. */
+    public String token() {
+        if (isNone()) {
+            return "none";
+        }
+        String crop = cropPadding > 0 ? "crop:" + cropPadding : "";
+        return horizontalFlip ? (crop.isEmpty() ? "flip" : crop + "+flip") : crop;
+    }
+
     public boolean isNone() {
         return cropPadding == 0 && !horizontalFlip;
     }

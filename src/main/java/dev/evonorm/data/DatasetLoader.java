@@ -95,8 +95,10 @@ public final class DatasetLoader {
         }
         train = subset(train, config.trainingSubset(), config.seed());
 
-        Augmentation augmentation = config.augmentation().orElse(spec.defaultAugmentation())
-                .scaledTo(spec.height(), train.height());
+        // A dataset's own crop is scaled with a resize (CIFAR-10's 4 of 32 pixels is 2 of 16); one the
+        // user gives is in pixels of the images as trained.
+        Augmentation augmentation = config.augmentation().isPresent() ? config.augmentation().get()
+                : spec.defaultAugmentation().scaledTo(spec.height(), train.height());
         return new DataSplits(spec, train, validation, test, statistics, augmentation);
     }
 

@@ -133,6 +133,7 @@ class CliTest {
         assertUsageError(cli("train", "--layer", "nosuch"), "unknown layer 'nosuch'");
         assertUsageError(cli("train", "--arch", "nosuch"), "unknown architecture 'nosuch'");
         assertUsageError(cli("train", "--dataset", "mnist"), "unknown dataset 'mnist'");
+        assertUsageError(cli("train", "--augment", "mirror"), "--augment 'mirror' is not one of");
         assertUsageError(cli("train", "--data", dir.toString()), "--data");
         assertUsageError(cli("train", "--batch-size", "100000", "--validation", "512"), "larger than");
         assertUsageError(cli("train", "--layer", "evonorm-s0", "--groups", "exactly:32", "--validation", "512"),
@@ -156,7 +157,10 @@ class CliTest {
             assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
             assertEquals("first", store.settings().get("quality_archs"), "the quality protocol trains on the first architecture");
             assertEquals("checkpoint", store.settings().get("quality_check"), "and is read part-way through the full training");
+            assertEquals("default", store.settings().get("augment"), "the dataset's own augmentation");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--augment", "flip")),
+                "conflicts with the run's augment = default");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "separate")),
                 "conflicts with the run's quality_check = checkpoint");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,18 @@ class AugmenterTest {
     void paddingScalesWithTheImage() {
         assertEquals(new Augmentation(2, true), Augmentation.CROP_AND_FLIP.scaledTo(32, 16));
         assertEquals(Augmentation.NONE, Augmentation.NONE.scaledTo(28, 14));
+    }
+
+    @Test
+    void theFlagReadsEveryFormAndWritesItBack() {
+        assertEquals(java.util.Optional.empty(), Augmentation.parse("default"));
+        for (String token : List.of("none", "flip", "crop:4", "crop:2+flip")) {
+            assertEquals(token, Augmentation.parse(token).orElseThrow().token());
+        }
+        assertEquals(Augmentation.CROP_AND_FLIP, Augmentation.parse("flip+crop:4").orElseThrow());
+        for (String bad : List.of("crop", "crop:-1", "flip+flip", "none+flip", "mirror", "")) {
+            DataException e = org.junit.jupiter.api.Assertions.assertThrows(DataException.class, () -> Augmentation.parse(bad));
+            assertTrue(e.getMessage().contains("is not one of default, none, flip, crop:P, crop:P+flip"), e.getMessage());
+        }
     }
 }

@@ -152,6 +152,8 @@ class DatasetLoaderTest {
     void augmentationDefaultsPerDatasetAndCanBeOverridden() {
         assertEquals(Augmentation.CROP_AND_FLIP, prepare(unnormalized()).augmentation());
         assertEquals(Augmentation.NONE, prepare(unnormalized().withAugmentation(Augmentation.NONE)).augmentation());
+        assertEquals(new Augmentation(4, false), prepare(unnormalized().withResizeTo(16)
+                .withAugmentation(new Augmentation(4, false))).augmentation(), "a given crop is in trained pixels");
     }
 
     @Test
