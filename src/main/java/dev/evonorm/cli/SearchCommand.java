@@ -65,6 +65,12 @@ final class SearchCommand implements Runnable {
     @Option(names = "--tournament", defaultValue = "" + SearchConfig.DEFAULT_TOURNAMENT, description = "Tournament size (default: ${DEFAULT-VALUE}).")
     int tournament;
 
+    @Option(names = "--evolve-from", defaultValue = "full", paramLabel = "full|N",
+            description = "Members the population needs before evolution proposes mutants: 'full' fills it with random "
+                    + "layers first, as in the paper; a smaller N fills the rest with mutants of the first N "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String evolveFrom;
+
     @Option(names = "--workers", defaultValue = "1",
             description = "Evaluation processes. 1: candidates train in this process, one at a time, and a resumed run continues exactly. "
                     + "N > 1: N worker processes (one intra-op thread each) train N candidates at once; results are recorded as they finish, "
@@ -152,7 +158,7 @@ final class SearchCommand implements Runnable {
 
     static {
         String[][] pairs = {{"--strategy", "strategy"}, {"--space", "space"}, {"--selection", "selection"}, {"--budget", "budget"},
-            {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--seed", "seed"},
+            {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--evolve-from", "evolve_from"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
             {"--quality-archs", "quality_archs"}, {"--quality-check", "quality_check"},
@@ -303,6 +309,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_threshold", Double.toString(qualityThreshold));
         m.put("quality_examples", Integer.toString(qualityExamples));
         m.put("quality_everywhere", Boolean.toString(qualityEverywhere));
+        m.put("evolve_from", evolveFrom.trim().toLowerCase(java.util.Locale.ROOT));
         m.put("quality_archs", qualityArchs);
         m.put("quality_check", qualityCheck);
         m.put("functional_hash", functionalHash);

@@ -46,7 +46,7 @@ record SearchSettings(Map<String, String> values) {
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
             "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first",
-            "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN);
+            "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN, "evolve_from", "full");
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -78,7 +78,21 @@ record SearchSettings(Map<String, String> values) {
         return new SearchConfig(SearchStrategy.fromToken(get("strategy")), SearchSpace.fromToken(get("space")),
                 Selection.fromToken(get("selection")), Integer.parseInt(get("population")),
                 Integer.parseInt(get("tournament")), Budget.parse(get("budget")), Long.parseLong(get("seed")), 10_000,
-                startingLayers());
+                startingLayers(), evolveFrom());
+    }
+
+    /** "full" (the paper's rule: the population size) or a member count. */
+    int evolveFrom() {
+        String v = stored("evolve_from");
+        if (v.equals("full")) {
+            return Integer.parseInt(get("population"));
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserInputException("--evolve-from '" + v + "' is neither 'full' nor a member count; use e.g."
+                    + " --evolve-from 3");
+        }
     }
 
     List<LayerGraph> startingLayers() {

@@ -14,10 +14,14 @@ import java.util.List;
  * @param startingLayers layers evolution proposes first (candidates 1…n), through the same screens
  *     as any other, before it fills the rest of the population with random layers; empty for the
  *     paper's purely random start
+ * @param evolveFrom how many members the population needs before evolution proposes mutants; the
+ *     population size (the paper's rule: fill it with random layers first) unless set lower, in
+ *     which case the population fills with mutants of its first members (tournaments then draw
+ *     from all members while there are fewer than the tournament size)
  */
 public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
                            int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates,
-                           List<LayerGraph> startingLayers) {
+                           List<LayerGraph> startingLayers, int evolveFrom) {
 
     public static final int DEFAULT_POPULATION = 16;
     public static final int DEFAULT_TOURNAMENT = 4;
@@ -33,6 +37,10 @@ public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection
         if (maxConsecutiveDuplicates < 1) {
             throw new IllegalArgumentException("maxConsecutiveDuplicates must be positive");
         }
+        if (evolveFrom < 1 || evolveFrom > populationSize) {
+            throw new IllegalArgumentException("--evolve-from must be between 1 and the population size ("
+                    + populationSize + "), got " + evolveFrom + "; 'full' waits for a full population, as in the paper");
+        }
         startingLayers = List.copyOf(startingLayers);
         if (!startingLayers.isEmpty() && strategy != SearchStrategy.EVOLUTION) {
             throw new IllegalArgumentException("starting layers (--start-from) apply to evolution only; random search (RS + rej) "
@@ -45,6 +53,14 @@ public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection
                         + "which the " + space.token() + " space excludes; drop it or search the batch space");
             }
         }
+    }
+
+    /** Evolution that starts once the population is full, as in the paper. */
+    public SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
+                        int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates,
+                        List<LayerGraph> startingLayers) {
+        this(strategy, space, selection, populationSize, tournamentSize, budget, seed, maxConsecutiveDuplicates,
+                startingLayers, populationSize);
     }
 
     /** A configuration that starts from random layers only, as in the paper. */

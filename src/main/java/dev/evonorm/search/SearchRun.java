@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * over an asynchronous evaluator, recording every candidate in a journal as it finishes.
  *
  * <p>Evolution first proposes the starting layers the user gave, if any, then fills the rest of
- * the population with random candidates that pass every screen; then
+ * the population with random candidates that pass every screen (or, with
+ * {@link SearchConfig#evolveFrom} below the population size, only its first members); then
  * each proposal is a mutation of the winner of a tournament drawn from the population, and every
  * accepted child pushes out the oldest member. A proposal whose canonical structure was seen
  * before is recorded as a duplicate without evaluation and does not count against a candidate
@@ -154,11 +155,13 @@ public final class SearchRun {
             return new Proposal(id, Origin.START, 0, g, CanonicalForm.structuralHash(g));
         }
         SplittableRandom rng = CandidateSeeds.forCandidate(config.seed(), id);
-        if (config.strategy() == SearchStrategy.RANDOM_SEARCH || !population.isFull()) {
+        if (config.strategy() == SearchStrategy.RANDOM_SEARCH || population.size() < config.evolveFrom()) {
             LayerGraph g = RandomGraphs.generate(config.space(), rng);
             return new Proposal(id, Origin.RANDOM, 0, g, CanonicalForm.structuralHash(g));
         }
-        List<CandidateRecord> tournament = population.sample(config.tournamentSize(), rng);
+        // With the default evolveFrom (the population size) this is always the tournament size.
+        int entrants = Math.min(config.tournamentSize(), population.size());
+        List<CandidateRecord> tournament = population.sample(entrants, rng);
         CandidateRecord parent = config.selection().winner(new ArrayList<>(tournament), rng);
         LayerGraph child = Mutator.mutate(parent.graph(), config.space(), rng);
         return new Proposal(id, Origin.MUTATION, parent.id(), child, CanonicalForm.structuralHash(child));

@@ -152,13 +152,21 @@ class CliTest {
         }
         byte[] before = Files.readAllBytes(db);
         assertUsageError(cli(search("--resume", run.toString(), "--population", "3")), "conflicts with the run's population");
+        assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--evolve-from", "3")),
+                "--evolve-from must be between 1 and the population size (2), got 3");
+        assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--evolve-from", "soon")),
+                "--evolve-from 'soon' is neither 'full' nor a member count");
+        assertFalse(Files.exists(dir.resolve("early").resolve(RunStore.FILE_NAME)), "nothing stored for a refused setting");
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
             assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
             assertEquals("first", store.settings().get("quality_archs"), "the quality protocol trains on the first architecture");
             assertEquals("checkpoint", store.settings().get("quality_check"), "and is read part-way through the full training");
             assertEquals("default", store.settings().get("augment"), "the dataset's own augmentation");
+            assertEquals("full", store.settings().get("evolve_from"), "evolution waits for a full population");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--evolve-from", "1")),
+                "conflicts with the run's evolve_from = full");
         assertUsageError(cli(search("--resume", run.toString(), "--augment", "flip")),
                 "conflicts with the run's augment = default");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "separate")),

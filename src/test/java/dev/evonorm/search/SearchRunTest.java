@@ -60,6 +60,42 @@ class SearchRunTest {
     }
 
     @Test
+    void evolutionCanStartBeforeThePopulationIsFull() throws InterruptedException {
+        SearchConfig paper = config(SearchStrategy.EVOLUTION, 150, 1);
+        SearchConfig early = new SearchConfig(paper.strategy(), paper.space(), paper.selection(), 8, 3, paper.budget(),
+                paper.seed(), paper.maxConsecutiveDuplicates(), List.of(), 2);
+        MemoryJournal whole = run(paper, new MemoryJournal());
+        MemoryJournal j = run(early, new MemoryJournal());
+        List<Long> populationBefore = List.of();
+        boolean mutatedBeforeFull = false;
+        for (int i = 0; i < j.records.size(); i++) {
+            CandidateRecord r = j.records.get(i);
+            if (populationBefore.size() < 2) {
+                assertEquals(Origin.RANDOM, r.origin(), "random until two members");
+                assertEquals(whole.records.get(i).graph(), r.graph(), "the same proposals as the paper's rule until then");
+            } else {
+                assertEquals(Origin.MUTATION, r.origin(), "mutants from two members on");
+                assertTrue(populationBefore.contains(r.parentId()));
+                mutatedBeforeFull |= populationBefore.size() < 8;
+            }
+            populationBefore = j.populations.get(i);
+        }
+        assertTrue(mutatedBeforeFull, "tournaments ran on a population of fewer than 8");
+        assertEquals(8, populationBefore.size(), "and it filled");
+
+        MemoryJournal resumed = run(early, new MemoryJournal(j.records.subList(0, 40)));
+        for (int i = 0; i < j.records.size(); i++) {
+            assertEquals(j.records.get(i).graph(), resumed.records.get(i).graph(), "a resume proposes the same");
+        }
+        for (int bad : new int[] {0, 9}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SearchConfig(
+                    paper.strategy(), paper.space(), paper.selection(), 8, 3, paper.budget(), 1, 10, List.of(), bad));
+            assertTrue(e.getMessage().contains("--evolve-from must be between 1 and the population size (8), got " + bad),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void resumedRunContinuesExactlyAsIfUninterrupted() throws InterruptedException {
         MemoryJournal whole = run(config(SearchStrategy.EVOLUTION, 120, 7), new MemoryJournal());
         for (int cut : new int[] {1, 5, 37, 90}) {
