@@ -101,10 +101,10 @@ final class SearchCommand implements Runnable {
     @Option(names = "--quality-examples", defaultValue = "1000", description = "Validation examples the quality protocol scores on; 0 for the whole split (default: ${DEFAULT-VALUE}).")
     int qualityExamples;
 
-    @Option(names = "--quality-archs", defaultValue = "first", paramLabel = "first|all",
-            description = "Architectures the quality protocol trains on: the 'first' only, or 'all' search architectures one "
-                    + "after the other, which keeps layers at chance on the others out of the population but fills it "
-                    + "more slowly (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--quality-archs", defaultValue = "all", paramLabel = "first|all",
+            description = "Architectures the quality protocol trains on: 'all' search architectures one after the other, "
+                    + "which keeps layers at chance on any of them out of the population but fills it more slowly, or the "
+                    + "'first' only, as the paper and runs made before 2026-12-02 (default: ${DEFAULT-VALUE}).")
     String qualityArchs;
 
     @Option(names = "--quality-check", defaultValue = "checkpoint", paramLabel = "checkpoint|separate",

@@ -160,7 +160,7 @@ class CliTest {
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
             assertEquals("training", store.settings().get("functional_hash"), "the default dedupe merges layers that train alike");
-            assertEquals("first", store.settings().get("quality_archs"), "the quality protocol trains on the first architecture");
+            assertEquals("all", store.settings().get("quality_archs"), "the quality protocol trains on every architecture");
             assertEquals("checkpoint", store.settings().get("quality_check"), "and is read part-way through the full training");
             assertEquals("default", store.settings().get("augment"), "the dataset's own augmentation");
             assertEquals("full", store.settings().get("evolve_from"), "evolution waits for a full population");
@@ -171,8 +171,8 @@ class CliTest {
                 "conflicts with the run's augment = default");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "separate")),
                 "conflicts with the run's quality_check = checkpoint");
-        assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),
-                "conflicts with the run's quality_archs = first");
+        assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "first")),
+                "conflicts with the run's quality_archs = all");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "outputs")),
                 "conflicts with the run's functional_hash = training");
         assertArrayEquals(before, Files.readAllBytes(db));
