@@ -164,7 +164,16 @@ public final class SearchRun {
         List<CandidateRecord> tournament = population.sample(entrants, rng);
         CandidateRecord parent = config.selection().winner(new ArrayList<>(tournament), rng);
         LayerGraph child = Mutator.mutate(parent.graph(), config.space(), rng);
-        return new Proposal(id, Origin.MUTATION, parent.id(), child, CanonicalForm.structuralHash(child));
+        String hash = CanonicalForm.structuralHash(child);
+        if (!population.isFull() && knownStructures.containsKey(hash)) {
+            // Filling the population from its first few members (--evolve-from): their mutants are
+            // soon all known, and a long run of known mutants would end the search as exhausted
+            // (seen: 49,000 in a row from three members, two of them one-node layers). A random
+            // layer takes the place. A full population, the paper's rule, never gets here.
+            LayerGraph g = RandomGraphs.generate(config.space(), rng);
+            return new Proposal(id, Origin.RANDOM, 0, g, CanonicalForm.structuralHash(g));
+        }
+        return new Proposal(id, Origin.MUTATION, parent.id(), child, hash);
     }
 
     public List<CandidateRecord> population() {

@@ -68,18 +68,28 @@ class SearchRunTest {
         MemoryJournal j = run(early, new MemoryJournal());
         List<Long> populationBefore = List.of();
         boolean mutatedBeforeFull = false;
+        int randomWhileFilling = 0;
         for (int i = 0; i < j.records.size(); i++) {
             CandidateRecord r = j.records.get(i);
             if (populationBefore.size() < 2) {
                 assertEquals(Origin.RANDOM, r.origin(), "random until two members");
                 assertEquals(whole.records.get(i).graph(), r.graph(), "the same proposals as the paper's rule until then");
+            } else if (populationBefore.size() < 8) {
+                // Mutants from two members on; a mutant already known gives way to a random layer.
+                if (r.origin() == Origin.MUTATION) {
+                    assertTrue(populationBefore.contains(r.parentId()));
+                    assertTrue(r.wasEvaluated(), "no known mutant is proposed while filling: " + r.id());
+                    mutatedBeforeFull = true;
+                } else {
+                    assertEquals(Origin.RANDOM, r.origin());
+                    randomWhileFilling++;
+                }
             } else {
-                assertEquals(Origin.MUTATION, r.origin(), "mutants from two members on");
-                assertTrue(populationBefore.contains(r.parentId()));
-                mutatedBeforeFull |= populationBefore.size() < 8;
+                assertEquals(Origin.MUTATION, r.origin(), "a full population only mutates");
             }
             populationBefore = j.populations.get(i);
         }
+        assertTrue(randomWhileFilling > 0, "known mutants were replaced by random layers");
         assertTrue(mutatedBeforeFull, "tournaments ran on a population of fewer than 8");
         assertEquals(8, populationBefore.size(), "and it filled");
 
