@@ -17,7 +17,8 @@ import java.util.List;
  * @param evolveFrom how many members the population needs before evolution proposes mutants; the
  *     population size (the paper's rule: fill it with random layers first) unless set lower, in
  *     which case the population fills with mutants of its first members (tournaments then draw
- *     from all members while there are fewer than the tournament size)
+ *     from all members while there are fewer than the tournament size; a mutant already known
+ *     gives way to a random layer until the population is full)
  */
 public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
                            int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates,
