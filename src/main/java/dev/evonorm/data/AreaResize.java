@@ -25,39 +25,47 @@ public final class AreaResize {
         int planes = source.count() * source.channels();
         float[] in = source.pixelArray();
         float[] out = new float[planes * outPlane];
-        // Separable: first average along rows of each column, then along columns.
-        float[] rowsDone = new float[newHeight * source.width()];
         for (int p = 0; p < planes; p++) {
-            int inBase = p * inPlane;
-            java.util.Arrays.fill(rowsDone, 0f);
-            for (int oy = 0; oy < newHeight; oy++) {
-                float[] weights = rowWeights[oy];
-                for (int y = 0; y < source.height(); y++) {
-                    float w = weights[y];
-                    if (w == 0f) {
-                        continue;
-                    }
-                    int inRow = inBase + y * source.width();
-                    int outRow = oy * source.width();
-                    for (int x = 0; x < source.width(); x++) {
-                        rowsDone[outRow + x] += w * in[inRow + x];
-                    }
-                }
-            }
-            int outBase = p * outPlane;
-            for (int oy = 0; oy < newHeight; oy++) {
-                for (int ox = 0; ox < newWidth; ox++) {
-                    float[] weights = columnWeights[ox];
-                    float sum = 0f;
-                    for (int x = 0; x < source.width(); x++) {
-                        sum += weights[x] * rowsDone[oy * source.width() + x];
-                    }
-                    out[outBase + oy * newWidth + ox] = sum;
-                }
-            }
+            resizePlane(in, p * inPlane, source.height(), source.width(), rowWeights, columnWeights, out, p * outPlane);
         }
         int[] labels = source.labelArray().clone();
         return new ImageDataset(source.name(), out, labels, source.channels(), newHeight, newWidth, source.classes());
+    }
+
+    /**
+     * One plane of {@code inHeight × inWidth} values at {@code inOffset} to {@code rowWeights.length ×
+     * columnWeights.length} at {@code outOffset}; separable: first along rows of each column, then
+     * along columns. Weights from {@link #overlapWeights}, which also serve enlargements.
+     */
+    static void resizePlane(float[] in, int inOffset, int inHeight, int inWidth, float[][] rowWeights,
+                            float[][] columnWeights, float[] out, int outOffset) {
+        int newHeight = rowWeights.length;
+        int newWidth = columnWeights.length;
+        float[] rowsDone = new float[newHeight * inWidth];
+        for (int oy = 0; oy < newHeight; oy++) {
+            float[] weights = rowWeights[oy];
+            for (int y = 0; y < inHeight; y++) {
+                float w = weights[y];
+                if (w == 0f) {
+                    continue;
+                }
+                int inRow = inOffset + y * inWidth;
+                int outRow = oy * inWidth;
+                for (int x = 0; x < inWidth; x++) {
+                    rowsDone[outRow + x] += w * in[inRow + x];
+                }
+            }
+        }
+        for (int oy = 0; oy < newHeight; oy++) {
+            for (int ox = 0; ox < newWidth; ox++) {
+                float[] weights = columnWeights[ox];
+                float sum = 0f;
+                for (int x = 0; x < inWidth; x++) {
+                    sum += weights[x] * rowsDone[oy * inWidth + x];
+                }
+                out[outOffset + oy * newWidth + ox] = sum;
+            }
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.evonorm.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +49,9 @@ public final class DatasetLoader {
             throw new DataException("--data " + folder + ": no such folder; point it at the folder holding"
                     + " train/<class>/… (and optionally test/<class>/…)");
         }
-        TrainTestImages images = ImageFolderFiles.read(folder, config.resizeTo());
-        DatasetSpec spec = ImageFolderFiles.spec(folder, images);
+        List<String> classes = ImageFolderFiles.classes(folder);
+        TrainTestImages images = ImageFolderFiles.read(folder, classes, config.resizeTo());
+        DatasetSpec spec = ImageFolderFiles.spec(folder, classes.size(), images);
         DataSplits splits = prepare(spec, images, config);
         LOG.info("{}: {} classes, {} train / {} validation / {} test images of {}x{}x{} from {} in {} ms",
                 spec.name(), spec.classes(), splits.train().count(), splits.validation().count(),

@@ -66,15 +66,19 @@ final class ImageFolderFiles {
     }
 
     /** The dataset's description once its images are read: no download, no Debian package. */
-    static DatasetSpec spec(Path folder, TrainTestImages images) {
+    static DatasetSpec spec(Path folder, int classes, TrainTestImages images) {
         RawImages train = images.train();
         return new DatasetSpec(DatasetRegistry.IMAGE_FOLDER, train.channels(), train.height(), train.width(),
-                classes(folder).size(), folder.toUri(), List.of(), Optional.empty(), Optional.empty(),
+                classes, folder.toUri(), List.of(), Optional.empty(), Optional.empty(),
                 Augmentation.NONE, ImageFolderFiles::isPresent, f -> images);
     }
 
     static TrainTestImages read(Path folder, Optional<Integer> side) {
-        List<String> classes = classes(folder);
+        return read(folder, classes(folder), side);
+    }
+
+    /** Reads the images of {@code classes} (as {@link #classes} lists them). */
+    static TrainTestImages read(Path folder, List<String> classes, Optional<Integer> side) {
         List<Labelled> train = listed(folder.resolve(TRAIN), classes, true);
         Path testFolder = folder.resolve(TEST);
         List<Labelled> test = Files.isDirectory(testFolder) ? listed(testFolder, classes, false) : List.of();
@@ -260,31 +264,19 @@ final class ImageFolderFiles {
         return new RawImages(pixels.toByteArray(), labels, channels, height, width);
     }
 
-    /** Area averaging to outHeight×outWidth, rounded back to bytes. */
+    /** Area averaging to outHeight×outWidth ({@link AreaResize#resizePlane}), rounded back to bytes. */
     static byte[] scaled(byte[] plane, int inHeight, int inWidth, int outHeight, int outWidth) {
-        float[][] rows = AreaResize.overlapWeights(inHeight, outHeight);
-        float[][] columns = AreaResize.overlapWeights(inWidth, outWidth);
-        float[] rowsDone = new float[outHeight * inWidth];
-        for (int oy = 0; oy < outHeight; oy++) {
-            for (int y = 0; y < inHeight; y++) {
-                float w = rows[oy][y];
-                if (w != 0f) {
-                    for (int x = 0; x < inWidth; x++) {
-                        rowsDone[oy * inWidth + x] += w * (plane[y * inWidth + x] & 0xFF);
-                    }
-                }
-            }
+        float[] in = new float[plane.length];
+        for (int i = 0; i < plane.length; i++) {
+            in[i] = plane[i] & 0xFF;
         }
-        byte[] out = new byte[outHeight * outWidth];
-        for (int oy = 0; oy < outHeight; oy++) {
-            for (int ox = 0; ox < outWidth; ox++) {
-                float sum = 0f;
-                for (int x = 0; x < inWidth; x++) {
-                    sum += columns[ox][x] * rowsDone[oy * inWidth + x];
-                }
-                out[oy * outWidth + ox] = (byte) Math.min(255, Math.round(sum));
-            }
+        float[] out = new float[outHeight * outWidth];
+        AreaResize.resizePlane(in, 0, inHeight, inWidth, AreaResize.overlapWeights(inHeight, outHeight),
+                AreaResize.overlapWeights(inWidth, outWidth), out, 0);
+        byte[] bytes = new byte[out.length];
+        for (int i = 0; i < out.length; i++) {
+            bytes[i] = (byte) Math.min(255, Math.round(out[i]));
         }
-        return out;
+        return bytes;
     }
 }
