@@ -99,6 +99,28 @@ public record LayerGraph(List<Node> nodes) {
         return liveNodes()[INPUT];
     }
 
+    /**
+     * True when the output can differ between the samples of a batch: x reaches the output along
+     * some path that no batch aggregate cuts. A batch statistic is one value per channel, shared by
+     * every sample (and frozen at inference), so a layer whose x reaches the output only through
+     * them gives every image the same output and leaves the network nothing to classify with.
+     * Structural, hence conservative: {@code x / x} counts as varying (the numeric screen sees it
+     * constant).
+     */
+    public boolean variesPerSample() {
+        boolean[] varies = new boolean[size()];
+        varies[INPUT] = true;
+        for (int i = INITIAL_NODES; i < size(); i++) {
+            Node n = node(i);
+            if (!n.op().dependsOnBatch()) {
+                for (int in : n.inputs()) {
+                    varies[i] |= varies[in];
+                }
+            }
+        }
+        return varies[outputIndex()];
+    }
+
     /** True when every live node's primitive belongs to the space. */
     public boolean fitsIn(SearchSpace space) {
         return space == SearchSpace.BATCH_DEPENDENT || !dependsOnBatch();

@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * The validity screen, from structure alone: the layer belongs to the search space (no live batch
- * aggregate in the batch-independent space) and its output depends on its input. Shape is
- * preserved by construction (every primitive maps the input shape to itself).
+ * aggregate in the batch-independent space), its output depends on its input, and not only through
+ * batch statistics (which would give every sample the same output: such a layer can only score at
+ * chance, and used to cost a full quality protocol to find out). Shape is preserved by construction
+ * (every primitive maps the input shape to itself).
  */
 public final class StaticScreen {
     private StaticScreen() {
@@ -20,6 +22,9 @@ public final class StaticScreen {
         }
         if (!graph.readsInput()) {
             return Optional.of("output does not depend on the input x");
+        }
+        if (!graph.variesPerSample()) {
+            return Optional.of("output is the same for every sample (x reaches it only through batch statistics)");
         }
         return Optional.empty();
     }

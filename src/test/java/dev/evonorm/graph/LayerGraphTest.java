@@ -53,6 +53,21 @@ class LayerGraphTest {
     }
 
     @Test
+    void aLayerVariesPerSampleWhenSomePathFromXAvoidsBatchStatistics() {
+        for (LayerGraph published : PublishedGraphs.byName().values()) {
+            assertTrue(published.variesPerSample(), published.toString());
+        }
+        // μ_{h,w}(s²_{b,h,w}(x)) · v0: every path from x is cut by the batch variance.
+        assertFalse(LayerGraph.of(unary(Primitive.VAR_BATCH, 0), unary(Primitive.MEAN_INSTANCE, 4),
+                binary(Primitive.MUL, 5, LayerGraph.V0)).variesPerSample());
+        // s²_{b,h,w}(x) + x: the second path reaches the output uncut.
+        assertTrue(LayerGraph.of(unary(Primitive.VAR_BATCH, 0), binary(Primitive.ADD, 4, 0)).variesPerSample());
+        // a batch statistic of v1 is no cut on a path from x (it is not on one).
+        assertTrue(LayerGraph.of(unary(Primitive.MEAN_BATCH, LayerGraph.V1), binary(Primitive.MUL, 0, 4)).variesPerSample());
+        assertFalse(LayerGraph.of(unary(Primitive.TANH, LayerGraph.V1)).variesPerSample());
+    }
+
+    @Test
     void invalidGraphsAreRejectedWithAFix() {
         InvalidGraphException e = assertThrows(InvalidGraphException.class,
                 () -> LayerGraph.of(binary(Primitive.ADD, 0, 4)));

@@ -22,7 +22,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Any graph of the search space runs: never throws (NaN/Inf allowed), keeps the input shape, in
- * training and inference; a batch-independent graph's output for sample 0 ignores sample 1.
+ * training and inference; a batch-independent graph's output for sample 0 ignores sample 1; a graph
+ * whose x reaches the output only through batch statistics gives both samples the same output.
  */
 class RandomGraphPropertyTest {
     private static final Shape SHAPE = new Shape(2, 4, 3, 3);
@@ -67,6 +68,30 @@ class RandomGraphPropertyTest {
                         || Math.abs(a[i] - b[i]) <= 1e-5 * (1 + Math.abs(a[i]));
                 assertTrue(same, graph + ": sample 0 changed with sample 1 at " + i + ": " + a[i] + " vs " + b[i]);
             }
+        }
+    }
+
+    /**
+     * What the validity screen relies on: when x reaches the output only through batch statistics,
+     * every sample's output is the same, whatever the samples hold.
+     */
+    @Property(tries = 100)
+    void aGraphThatDoesNotVaryPerSampleGivesEverySampleTheSameOutput(@ForAll long seed) {
+        Random rng = new Random(seed);
+        LayerGraph graph = RandomGraphs.generate(SearchSpace.BATCH_DEPENDENT, rng);
+        for (int draws = 1; graph.variesPerSample() || !graph.readsInput(); draws++) {
+            assertTrue(draws < 100_000, "no graph that reads x only through batch statistics in 100,000 draws");
+            graph = RandomGraphs.generate(SearchSpace.BATCH_DEPENDENT, rng);
+        }
+        GraphBlock block = new GraphBlock(graph, LayerOptions.defaults());
+        Harness.initialized(block, manager, SHAPE);
+        float[] out = Harness.forward(block, manager, Harness.uniform(rng, (int) SHAPE.size(), -3, 3), SHAPE, true);
+        int perSample = (int) (SHAPE.size() / 2);
+        for (int i = 0; i < perSample; i++) {
+            float a = out[i];
+            float b = out[perSample + i];
+            boolean same = Float.compare(a, b) == 0 || Math.abs(a - b) <= 1e-5 * (1 + Math.abs(a));
+            assertTrue(same, graph + ": samples differ at " + i + ": " + a + " vs " + b);
         }
     }
 

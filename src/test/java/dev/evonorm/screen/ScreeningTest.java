@@ -154,6 +154,12 @@ class ScreeningTest {
         assertFalse(StaticScreen.check(PublishedGraphs.S0, SearchSpace.BATCH_INDEPENDENT).isPresent());
         assertTrue(StaticScreen.check(g("{\"op\": \"tanh\", \"in\": [3]}"), SearchSpace.BATCH_DEPENDENT).orElseThrow()
                 .contains("does not depend on the input"));
+        // tanh(s²_{b,h,w}(x)): one value per channel, the same for every sample.
+        assertTrue(StaticScreen.check(g("{\"op\": \"var_bhw\", \"in\": [0]}, {\"op\": \"tanh\", \"in\": [4]}"),
+                SearchSpace.BATCH_DEPENDENT).orElseThrow().contains("same for every sample"));
+        // x / √s²_{b,h,w}(x): the statistic is shared, but x itself reaches the output.
+        assertFalse(StaticScreen.check(g("{\"op\": \"var_bhw\", \"in\": [0]}, {\"op\": \"signed_sqrt\", \"in\": [4]},"
+                + " {\"op\": \"div\", \"in\": [0, 5]}"), SearchSpace.BATCH_DEPENDENT).isPresent());
     }
 
     @Test
