@@ -16,6 +16,16 @@ public interface NormActFactory {
      */
     Block create(int channels, NormPosition position);
 
+    /**
+     * The same, told where in the network the block goes ({@code site}, e.g.
+     * {@code stage2.block1.preNormAct}); architectures that name their positions call this one.
+     * Layers ignore the name; factories that report per position (the initialization diagnostics)
+     * use it.
+     */
+    default Block create(String site, int channels, NormPosition position) {
+        return create(channels, position);
+    }
+
     /** The layer's name as the factory knows it, e.g. {@code bn-relu} or {@code evonorm-s0}. */
     String name();
 }

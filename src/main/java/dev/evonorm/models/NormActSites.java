@@ -21,7 +21,7 @@ final class NormActSites {
     Block create(String site, int channels, NormPosition position) {
         Block block;
         try {
-            block = factory.create(channels, position);
+            block = factory.create(site, channels, position);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(String.format(
                     "%s: layer '%s' cannot be placed at %s (%d channels, %s): %s",

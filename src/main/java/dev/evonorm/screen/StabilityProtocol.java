@@ -4,12 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import dev.evonorm.data.DataBatch;
@@ -18,6 +16,7 @@ import dev.evonorm.data.TrainingSampler;
 import dev.evonorm.layers.NormActFactory;
 import dev.evonorm.models.ArchConfig;
 import dev.evonorm.models.Architecture;
+import dev.evonorm.train.Initialization;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,12 +49,10 @@ public final class StabilityProtocol {
 
     public static Result run(Architecture architecture, ArchConfig archConfig, NormActFactory layer, DataSplits data,
                              Config config, long seed) {
-        Engine.getInstance().setRandomSeed((int) seed);
+        Initialization.seed(seed);
         Block network = architecture.build(layer, archConfig);
         try (NDManager manager = NDManager.newBaseManager()) {
-            network.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-            network.initialize(manager, DataType.FLOAT32, archConfig.inputShape(config.batchSize()));
+            Initialization.apply(network, manager, archConfig.inputShape(config.batchSize()));
             List<NDArray> theta = new ArrayList<>();
             for (Pair<String, Parameter> p : network.getParameters()) {
                 if (p.getValue().requiresGradient()) {

@@ -5,12 +5,9 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import dev.evonorm.data.DataBatch;
 import dev.evonorm.data.DataSplits;
@@ -59,13 +56,11 @@ public final class TrainingRun implements AutoCloseable {
         this.config = config;
         this.losses = new float[config.steps()];
         // Parameter initialization draws from the engine's generator: seed it right before.
-        Engine.getInstance().setRandomSeed((int) config.seed());
+        Initialization.seed(config.seed());
         this.network = architecture.build(layer, archConfig);
         this.manager = NDManager.newBaseManager();
         try {
-            network.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                    XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-            network.initialize(manager, DataType.FLOAT32, archConfig.inputShape(config.batchSize()));
+            Initialization.apply(network, manager, archConfig.inputShape(config.batchSize()));
             parameters = new ParameterStore(manager, false);
             sampler = TrainingSampler.forTraining(data, config.batchSize(), config.seed());
             optimizer = new SgdMomentum(network.getParameters(), config.momentum(), config.weightDecay());
