@@ -20,15 +20,16 @@ final class ArchsCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         int width = Architectures.names().stream().mapToInt(String::length).max().orElse(12);
-        out.printf("%-" + width + "s  %-8s  %s%n", "arch", "role", "what it is");
+        out.printf("%-" + width + "s  %-10s  %s%n", "arch", "role", "what it is");
         for (Architecture a : Architectures.all()) {
             String origin = a.getClass().getPackageName().equals(Architectures.class.getPackageName())
                     ? "" : " [" + a.getClass().getName() + "]";
-            out.printf("%-" + width + "s  %-8s  %s%s%n", a.name(), role(a.role()), a.summary(), origin);
+            out.printf("%-" + width + "s  %-10s  %s%s%n", a.name(), role(a.role()), a.summary(), origin);
         }
         out.println();
         out.println("Built-in search architectures are the default --archs of search, compare and bench; built-in held-out"
-                + " ones join 'rerank'. Architectures from the classpath are used where --archs names them.");
+                + " ones join 'rerank'; diagnostic ones are the networks of 'diagnose'. Architectures from the classpath are"
+                + " used where --archs names them.");
         Architectures.leftOut().forEach(reason -> out.println("left out: " + reason));
         out.flush();
     }

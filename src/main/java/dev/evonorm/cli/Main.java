@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "evonorm", mixinStandardHelpOptions = true, version = "evonorm 0.1.0",
         description = "Normalization-activation layers for DJL, and the EvoNorm layer search.",
         subcommands = {SearchCommand.class, LayersCommand.class, ArchsCommand.class, RandomCommand.class, TrainCommand.class, CompareCommand.class,
-                SweepCommand.class, TopCommand.class, RerankCommand.class, ReportCommand.class, BenchCommand.class,
+                SweepCommand.class, DiagnoseCommand.class, TopCommand.class, RerankCommand.class, ReportCommand.class, BenchCommand.class,
                 JoinCommand.class, WorkerCommand.class})
 public final class Main implements Runnable {
 

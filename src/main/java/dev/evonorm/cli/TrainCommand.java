@@ -28,7 +28,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--layer", defaultValue = "bn-relu", description = "Layer name or graph:<file|json> (default: ${DEFAULT-VALUE}); see 'evonorm layers'.")
     String layer;
 
-    @Option(names = "--arch", defaultValue = "resnet", description = "Architecture (default: ${DEFAULT-VALUE}); one of resnet, mobilenetv2, efficientnet, mnasnet, resnet-deep.")
+    @Option(names = "--arch", defaultValue = "resnet", description = "Architecture (default: ${DEFAULT-VALUE}); see 'evonorm archs'.")
     String arch;
 
     @Option(names = "--loss-curve", paramLabel = "FILE", description = "Write the training loss per step as CSV.")

@@ -1,5 +1,6 @@
 package dev.evonorm.models;
 
+import static dev.evonorm.models.ArchitectureRole.DIAGNOSTIC;
 import static dev.evonorm.models.ArchitectureRole.HELD_OUT;
 import static dev.evonorm.models.ArchitectureRole.SEARCH;
 
@@ -78,6 +79,11 @@ public final class Architectures {
                         new InvertedResidualStage(3, 6, 64, 1, 1, SE_QUARTER)),
                 128, SqueezeExcite.GateActivation.RELU));
         register(new PreActResNet("resnet-deep", HELD_OUT, 16, List.of(16, 32, 64), List.of(3, 3, 3)));
+        // The networks of "Beyond BatchNorm" (widths 32/64/128), for the initialization diagnostics.
+        for (int depth : new int[] {10, 20, 40}) {
+            register(new PlainConvNet("plain-" + depth, depth, List.of(32, 64, 128)));
+        }
+        register(new PreActResNet("resnet-56", DIAGNOSTIC, 32, List.of(32, 64, 128), List.of(9, 9, 9)));
         BUILT_IN.addAll(BY_NAME.values());
         Discovery found = discover(Architectures.class.getClassLoader(), BY_NAME.keySet());
         found.architectures().forEach(Architectures::register);

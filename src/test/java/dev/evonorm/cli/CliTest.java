@@ -99,6 +99,40 @@ class CliTest {
     }
 
     @Test
+    void diagnoseMeasuresEverySiteOfEveryLayerAndRejectsBadInput() throws Exception {
+        Path csv = dir.resolve("diagnostics.csv");
+        Path plots = dir.resolve("plots");
+        Result ok = cli("diagnose", "--archs", "plain-10", "--layers", "relu,bn-relu,gn-relu@1", "--inits", "2", "--batch", "8",
+                "--validation", "512", "--sites", "--csv", csv.toString(), "--plot", plots.toString());
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().contains("Initialization diagnostics: plain-10 (10 sites), fashion-mnist, batch 8, mean of 2"), ok.out());
+        for (String layer : List.of("relu", "bn-relu", "gn-relu@1")) {
+            assertTrue(ok.out().contains("| " + layer + " | "), layer + " has a summary row: " + ok.out());
+            assertTrue(ok.out().contains(layer + " on plain-10"), layer + " has a table of sites");
+        }
+        assertTrue(ok.out().contains("| 10 | conv10.normAct | 128 |"), ok.out());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(1 + 3 * 10, rows.size(), "a header and one row per site and layer");
+        assertTrue(rows.get(1).startsWith("plain-10,relu,2,"), rows.get(1));
+        for (String measure : List.of("input-variance", "cosine", "stable-rank", "gradient-norm")) {
+            assertTrue(Files.size(plots.resolve("plain-10-" + measure + ".png")) > 1000, measure + " chart");
+        }
+        Result stream = cli("diagnose", "--archs", "resnet", "--layers", "bn-relu", "--inits", "1", "--batch", "4", "--validation", "512",
+                "--site-filter", "preNormAct|final", "--sites");
+        assertEquals(0, stream.code(), stream.toString());
+        assertTrue(stream.out().contains("resnet (4 sites)"), stream.out());
+        assertTrue(stream.out().contains("| 7 | final.normAct |") && !stream.out().contains("midNormAct"), stream.out());
+        assertUsageError(cli("diagnose", "--site-filter", "(", "--validation", "512"), "--site-filter '(' is not a regular expression");
+        assertUsageError(cli("diagnose", "--archs", "resnet", "--layers", "relu", "--inits", "1", "--batch", "4",
+                "--validation", "512", "--site-filter", "nosuch"), "no site of resnet matches --site-filter 'nosuch'");
+        assertUsageError(cli("diagnose", "--batch", "1"), "--batch must be at least 2");
+        assertUsageError(cli("diagnose", "--archs", "nosuch"), "unknown architecture 'nosuch'");
+        assertUsageError(cli("diagnose", "--layers", "gn-relu@many"), "--groups 'many' is not understood");
+        assertUsageError(cli("diagnose", "--archs", "plain-10", "--layers", "gn-relu@exactly:3", "--validation", "512"),
+                "cannot be placed");
+    }
+
+    @Test
     void archsListsEveryArchitectureWithItsRole() {
         Result r = cli("archs");
         assertEquals(0, r.code(), r.toString());
@@ -107,6 +141,7 @@ class CliTest {
         }
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("mnasnet") && l.contains("held-out")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("resnet ") && l.contains("search")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("resnet-56") && l.contains("diagnostic")), r.out());
         assertFalse(r.out().contains("left out"), "nothing refused on the plain classpath: " + r.out());
     }
 

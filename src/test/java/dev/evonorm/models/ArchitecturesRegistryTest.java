@@ -20,12 +20,15 @@ class ArchitecturesRegistryTest {
     }
 
     @Test
-    void searchUsesThePapersTrioAndKeepsTwoHeldOut() {
+    void searchUsesThePapersTrioKeepsTwoHeldOutAndFourForDiagnostics() {
         assertEquals(List.of("resnet", "mobilenetv2", "efficientnet"),
                 Architectures.search().stream().map(Architecture::name).toList());
         assertEquals(List.of("mnasnet", "resnet-deep"),
                 Architectures.heldOut().stream().map(Architecture::name).toList());
-        assertEquals(List.of("resnet", "mobilenetv2", "efficientnet", "mnasnet", "resnet-deep"), Architectures.names());
+        assertEquals(List.of("resnet", "mobilenetv2", "efficientnet", "mnasnet", "resnet-deep", "plain-10", "plain-20",
+                "plain-40", "resnet-56"), Architectures.names());
+        assertEquals(List.of("plain-10", "plain-20", "plain-40", "resnet-56"), Architectures.all().stream()
+                .filter(a -> a.role() == ArchitectureRole.DIAGNOSTIC).map(Architecture::name).toList());
     }
 
     @Test
@@ -40,7 +43,8 @@ class ArchitecturesRegistryTest {
     void unknownNameFailsWithOneLineListingTheKnownNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Architectures.byName("resnet50"));
-        assertEquals("unknown architecture 'resnet50'; known: resnet, mobilenetv2, efficientnet, mnasnet, resnet-deep",
+        assertEquals("unknown architecture 'resnet50'; known: resnet, mobilenetv2, efficientnet, mnasnet, resnet-deep,"
+                + " plain-10, plain-20, plain-40, resnet-56",
                 e.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> Architectures.byName(null));
