@@ -160,6 +160,16 @@ class InitDiagnosticsTest {
         });
     }
 
+    /** A layer whose output ignores its input passes no gradient back: the figure is 0, not an error. */
+    @Test
+    void aSiteNoGradientReachesHasGradientNormZero() {
+        InitDiagnostics.Result r = InitDiagnostics.measure(DEEP_PLAIN, SMALL,
+                Layers.factory("graph:{\"nodes\": [{\"op\": \"tanh\", \"in\": [3]}]}"), batch(4, 5), 1);
+        assertEquals(16, r.sites().size());
+        r.sites().forEach(s -> assertEquals(0.0, s.gradientNorm(), s.site()));
+        assertTrue(Double.isFinite(r.loss()));
+    }
+
     /** Claim (i): without normalization the residual stream's variance compounds with depth; with it, it grows slowly. */
     @Test
     void normalizationStopsTheVarianceOfADeepResNetFromCompounding() {
