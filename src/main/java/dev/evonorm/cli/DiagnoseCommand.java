@@ -15,6 +15,7 @@ import dev.evonorm.train.ProxyTask;
 import dev.evonorm.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,14 @@ final class DiagnoseCommand implements Runnable {
             throw new UserInputException("--width and --depth must be positive, got " + width + " and " + depth);
         }
         Pattern keep = sitePattern();
+        if (plot != null) {
+            // Before the measuring, not after it: a folder that cannot be made is known now.
+            try {
+                Files.createDirectories(plot);
+            } catch (IOException e) {
+                throw new UserInputException("cannot create the chart folder " + plot + " (" + e.getMessage() + "); choose a writable --plot folder");
+            }
+        }
         List<Architecture> networks = LayerRuns.split(archs, "--archs").stream().map(Architectures::byName).toList();
         List<Row> rows = rows(LayerRuns.split(layers, "--layers"), layerSettings.toOptions());
         ProxyTask task = ProxyTask.load(data.toConfig(), TrainConfig.defaults(), width, depth);

@@ -126,6 +126,8 @@ class CliTest {
         assertUsageError(cli("diagnose", "--archs", "resnet", "--layers", "relu", "--inits", "1", "--batch", "4",
                 "--validation", "512", "--site-filter", "nosuch"), "no site of resnet matches --site-filter 'nosuch'");
         assertUsageError(cli("diagnose", "--batch", "1"), "--batch must be at least 2");
+        Files.writeString(dir.resolve("a-file"), "x");
+        assertUsageError(cli("diagnose", "--plot", dir.resolve("a-file").resolve("charts").toString()), "choose a writable --plot folder");
         assertUsageError(cli("diagnose", "--archs", "nosuch"), "unknown architecture 'nosuch'");
         assertUsageError(cli("diagnose", "--layers", "gn-relu@many"), "--groups 'many' is not understood");
         assertUsageError(cli("diagnose", "--archs", "plain-10", "--layers", "gn-relu@exactly:3", "--validation", "512"),
