@@ -331,7 +331,7 @@ public final class RunStore implements SearchJournal, FunctionalCache, AutoClose
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             db.close();
         } catch (SQLException e) {
@@ -391,7 +391,12 @@ public final class RunStore implements SearchJournal, FunctionalCache, AutoClose
         T read(ResultSet rs) throws SQLException;
     }
 
-    private void inTransaction(SqlWork work) {
+    /**
+     * Synchronized, like {@link #query} and {@link #close}: a search shares one store between its
+     * loop and its evaluator's threads, and a JDBC connection's transaction state is the connection's,
+     * so unserialized one thread's commit ended another's transaction.
+     */
+    private synchronized void inTransaction(SqlWork work) {
         try {
             db.setAutoCommit(false);
             try {
@@ -408,7 +413,7 @@ public final class RunStore implements SearchJournal, FunctionalCache, AutoClose
         }
     }
 
-    private <T> T query(String sql, RowReader<T> reader, Object... args) {
+    private synchronized <T> T query(String sql, RowReader<T> reader, Object... args) {
         try (PreparedStatement p = db.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 p.setObject(i + 1, args[i]);

@@ -84,6 +84,45 @@ class RunStoreTest {
         }
     }
 
+    /**
+     * A search claims functional hashes on the evaluator's threads while its loop records results
+     * and the elapsed time: one connection shared by threads. Unserialized, one thread's transaction
+     * ended another's ("database in auto-commit mode"), which stopped a 2-hour search at minute 46.
+     */
+    @Test
+    void threadsSharingAStoreDoNotEndEachOthersTransactions() throws Exception {
+        Path f = dir.resolve("threads/run.db");
+        int threads = 4;
+        int claims = 300;
+        try (RunStore s = RunStore.create(f, Map.of())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        int first = 0;
+                        for (int i = 0; i < claims; i++) {
+                            // Every thread claims the same hashes: exactly one claim of each is first.
+                            if (s.claim("hash-" + i, thread * claims + i).isEmpty()) {
+                                first++;
+                            }
+                            s.saveElapsedSeconds(i);
+                        }
+                        return first;
+                    }));
+                }
+                int firsts = 0;
+                for (java.util.concurrent.Future<Integer> d : done) {
+                    firsts += d.get();
+                }
+                assertEquals(claims, firsts, "each hash claimed first exactly once");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void functionalHashesAreClaimedOnceAndSurviveReopening() {
         Path f = dir.resolve("r/run.db");
