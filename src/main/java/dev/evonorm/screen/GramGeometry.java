@@ -1,7 +1,7 @@
 package dev.evonorm.screen;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 
 /**
  * How alike the samples of a batch are, from the Gram matrix of their flattened activations, each
@@ -59,12 +59,12 @@ public record GramGeometry(double cosine, double stableRank) {
         return new GramGeometry(offDiagonal / ((double) samples * (samples - 1)), trace / largest);
     }
 
-    private static double largestEigenvalue(double[][] symmetric) {
-        double[] eigenvalues = new EigenDecomposition(new Array2DRowRealMatrix(symmetric, false)).getRealEigenvalues();
-        double largest = Double.NEGATIVE_INFINITY;
-        for (double e : eigenvalues) {
-            largest = Math.max(largest, e);
-        }
-        return largest;
+    /**
+     * λ_max of a symmetric positive semi-definite matrix, as its largest singular value (equal for
+     * such a matrix). Not through commons-math's EigenDecomposition: it gave up ("convergence
+     * failed") on the Gram matrix of a real layer whose samples were nearly parallel (cosine ≈ 0.99).
+     */
+    static double largestEigenvalue(double[][] symmetric) {
+        return new SingularValueDecomposition(new Array2DRowRealMatrix(symmetric, false)).getSingularValues()[0];
     }
 }

@@ -70,6 +70,43 @@ class InitDiagnosticsTest {
     }
 
     @Test
+    void largestEigenvalueOfAGramMatrixEigenDecompositionGaveUpOn() throws java.io.IOException {
+        // Rows 1-48 of the Gram matrix of a real layer's site (σ(s²_{h,w}(x))² in the proxy ResNet;
+        // samples nearly parallel), on which commons-math's EigenDecomposition threw "convergence
+        // failed" and stopped a whole diagnose run.
+        double[][] gram;
+        try (var in = new java.util.zip.GZIPInputStream(getClass().getResourceAsStream("gram-eigen-no-convergence.txt.gz"))) {
+            gram = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines()
+                    .map(line -> java.util.Arrays.stream(line.split(" ")).mapToDouble(Double::parseDouble).toArray())
+                    .toArray(double[][]::new);
+        }
+        assertEquals(48, gram.length);
+        // Reference: power iteration with the Rayleigh quotient, in plain Java.
+        double[] v = new double[gram.length];
+        java.util.Arrays.fill(v, 1);
+        double rayleigh = 0;
+        for (int iteration = 0; iteration < 500; iteration++) {
+            double[] w = new double[v.length];
+            double dot = 0;
+            double squares = 0;
+            double length = 0;
+            for (int i = 0; i < v.length; i++) {
+                for (int j = 0; j < v.length; j++) {
+                    w[i] += gram[i][j] * v[j];
+                }
+                dot += v[i] * w[i];
+                length += v[i] * v[i];
+                squares += w[i] * w[i];
+            }
+            rayleigh = dot / length;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = w[i] / Math.sqrt(squares);
+            }
+        }
+        assertEquals(rayleigh, GramGeometry.largestEigenvalue(gram), 1e-9 * rayleigh);
+    }
+
+    @Test
     void channelVarianceIsOverSamplesAndPositions() {
         // Two samples, two channels, two positions: channel 0 holds 1,3 | 5,7; channel 1 is constant.
         float[] nchw = {1, 3, 4, 4, 5, 7, 4, 4};
