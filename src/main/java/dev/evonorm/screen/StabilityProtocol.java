@@ -122,11 +122,15 @@ public final class StabilityProtocol {
         return out;
     }
 
-    /** θ ← θ + scale·d, in place. */
+    /**
+     * θ ← θ + scale·d, in place, through a view of θ detached from autograd: an in-place change of a
+     * parameter itself is refused ("a leaf Variable that requires grad …") on any thread whose grad
+     * mode is on, which is every thread but the one that started the engine.
+     */
     private static void shift(List<NDArray> theta, NDList d, double scale) {
         for (int i = 0; i < theta.size(); i++) {
-            try (NDArray step = d.get(i).mul((float) scale)) {
-                theta.get(i).addi(step);
+            try (NDArray step = d.get(i).mul((float) scale); NDArray view = theta.get(i).stopGradient()) {
+                view.addi(step);
             }
         }
     }

@@ -177,6 +177,26 @@ class ScreeningTest {
         assertTrue(unstable.maxGradientNorm() > 1e8);
     }
 
+    @Test
+    void stabilityRunsOnAThreadWhoseGradModeIsOn() throws Exception {
+        // The engine turns autograd off only on the thread that started it; a fresh thread has it on,
+        // and an in-place change of a parameter there used to fail ("a leaf Variable that requires grad
+        // is being used in an in-place operation") once the engine had been started elsewhere.
+        ai.djl.engine.Engine.getInstance();
+        StabilityProtocol.Config config = new StabilityProtocol.Config(3, 1e8, 16, 0.05, 1e-3);
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread fresh = new Thread(() -> {
+            try {
+                outcome.set(StabilityProtocol.run(Architectures.byName("resnet"), ARCH, Layers.factory("bn-relu"), DATA, config, 1));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        fresh.start();
+        fresh.join();
+        assertTrue(outcome.get() instanceof StabilityProtocol.Result r && !r.rejected() && r.stepsRun() == 3, String.valueOf(outcome.get()));
+    }
+
     /** A cache in memory, as the run database provides it. */
     static final class MemoryCache implements FunctionalCache {
         final Map<String, Long> first = new HashMap<>();
