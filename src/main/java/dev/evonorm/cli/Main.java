@@ -48,7 +48,30 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
+        cli.setExecutionStrategy(parsed -> {
+            if (trainsLayers(parsed)) {
+                // Before the engine's first operation, so that PyTorch's threads inherit it.
+                dev.evonorm.train.DenormalFlush.enable();
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cli.execute(args);
+    }
+
+    /** Commands that train or screen layers, where denormal arithmetic would cost time (not for help). */
+    private static final java.util.Set<String> TRAINING_COMMANDS = java.util.Set.of("search", "join", "worker", "train", "compare",
+            "sweep", "rerank", "bench");
+
+    private static boolean trainsLayers(CommandLine.ParseResult parsed) {
+        if (!parsed.hasSubcommand() || !TRAINING_COMMANDS.contains(parsed.subcommand().commandSpec().name())) {
+            return false;
+        }
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -31,6 +31,8 @@ final class WorkerProcesses {
                 c.add(arg);
             }
         }
+        // Denormals flushed to zero in every worker whose Java can (dev.evonorm.train.DenormalFlush).
+        c.addAll(dev.evonorm.train.DenormalFlush.jvmOptions());
         c.add("-Dai.djl.pytorch.num_threads=1");
         c.add("-Dai.djl.pytorch.num_interop_threads=1");
         c.add("-cp");
