@@ -51,6 +51,10 @@ final class ScreenBenchCommand implements Runnable {
     @Option(names = "--functional-hash", defaultValue = "training", description = "training or outputs, as in 'evonorm search' (default: ${DEFAULT-VALUE}).")
     String functionalHash;
 
+    @Option(names = "--signal-threshold", defaultValue = "" + dev.evonorm.screen.SignalCheck.DEFAULT_MIN_GRADIENT_RATIO,
+            description = "The funnel's signal screen, as in 'evonorm search'; 0 skips it (default: ${DEFAULT-VALUE}).")
+    double signalThreshold;
+
     @Mixin
     DataOptions data;
 
@@ -107,7 +111,8 @@ final class ScreenBenchCommand implements Runnable {
         ProxyTask task = ProxyTask.load(data.toConfig(), training, 1.0, 1.0);
         // The separate quality check, as the funnel documented in docs/benchmarks.md was measured.
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
-                task.archConfig(), training, 100, 0.2, 1000, true, false, QualityCheck.SEPARATE, StabilityProtocol.Config.defaults(), scheme);
+                task.archConfig(), training, 100, 0.2, 1000, true, false, QualityCheck.SEPARATE, StabilityProtocol.Config.defaults(), scheme,
+                signalThreshold);
         Map<String, Long> seen = new HashMap<>();
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, task.data(), (hash, id) -> {
             Long before = seen.putIfAbsent(hash, id);

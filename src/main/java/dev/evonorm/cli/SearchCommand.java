@@ -123,6 +123,14 @@ final class SearchCommand implements Runnable {
                     + "layers that compute the same function at random v0, v1, as runs made before 2026-12-01 (default: ${DEFAULT-VALUE}).")
     String functionalHash;
 
+    @Option(names = "--signal-threshold", defaultValue = "" + dev.evonorm.screen.SignalCheck.DEFAULT_MIN_GRADIENT_RATIO,
+            paramLabel = "RATIO",
+            description = "Signal screen before the quality protocol: one forward and backward pass of the first architecture at "
+                    + "initialization rejects a layer whose loss or gradient is NaN/Inf, through which no gradient flows, or whose "
+                    + "gradient at the first norm-act site is below RATIO times the last one's; 0 skips it, as runs made before "
+                    + "2026-12-02 (default: ${DEFAULT-VALUE}).")
+    double signalThreshold;
+
     @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
     int stabilitySteps;
 
@@ -162,7 +170,7 @@ final class SearchCommand implements Runnable {
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
             {"--quality-archs", "quality_archs"}, {"--quality-check", "quality_check"},
-            {"--functional-hash", "functional_hash"},
+            {"--functional-hash", "functional_hash"}, {"--signal-threshold", "signal_threshold"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
@@ -253,9 +261,10 @@ final class SearchCommand implements Runnable {
     }
 
     private String describeEvaluation(Path folder, ClusterAddress address, HazelcastInstance member) {
-        String local = workers == 1 && address == null ? "in this process, one candidate at a time"
+        String local = workers == 1 && address == null ? "in this process, one candidate at a time, denormals "
+                + dev.evonorm.train.DenormalFlush.state()
                 : workers + " worker process" + (workers == 1 ? "" : "es") + ", one intra-op thread" + (workers == 1 ? "" : " each")
-                        + " (logs in " + folder.resolve("workers") + ")";
+                        + ", denormals " + dev.evonorm.train.DenormalFlush.inWorkers() + " (logs in " + folder.resolve("workers") + ")";
         if (address == null) {
             return local;
         }
@@ -313,6 +322,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_archs", qualityArchs);
         m.put("quality_check", qualityCheck);
         m.put("functional_hash", functionalHash);
+        m.put("signal_threshold", Double.toString(signalThreshold));
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
         m.put("steps", Integer.toString(steps));
@@ -374,6 +384,10 @@ final class SearchCommand implements Runnable {
         s.searchConfig();
         s.functionalHash();
         s.qualityOnEveryArch();
+        double signal = s.signalThreshold();
+        if (!(signal >= 0 && signal < 1)) {
+            throw new UserInputException("--signal-threshold must be at least 0 (0 skips the signal screen) and below 1, got " + signal);
+        }
         s.architectures();
         s.training();
         String conflict = s.qualityCheck().conflict(Integer.parseInt(s.get("quality_steps")), s.training().steps());

@@ -42,11 +42,12 @@ record SearchSettings(Map<String, String> values) {
      * Settings added after the first runs were made, with the value that reproduces what those
      * runs did: quality scored on the whole split and on the first architecture only, no
      * every-architecture rule, a random start, the functional hash of outputs alone, a quality
-     * protocol that trains on its own.
+     * protocol that trains on its own, no signal screen.
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
             "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first",
-            "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN, "evolve_from", "full");
+            "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN, "evolve_from", "full",
+            "signal_threshold", "0");
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -140,7 +141,17 @@ record SearchSettings(Map<String, String> values) {
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
                 qualityExamples(), qualityOnEveryArch(), Boolean.parseBoolean(stored("quality_everywhere")), qualityCheck(),
-                stability, functionalHash());
+                stability, functionalHash(), signalThreshold());
+    }
+
+    /** The signal screen's gradient ratio; runs made before it existed have 0 (no screen). */
+    double signalThreshold() {
+        String v = stored("signal_threshold");
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UserInputException("--signal-threshold '" + v + "' is not a number; use e.g. --signal-threshold 1e-4, or 0 to skip the screen");
+        }
     }
 
     /** Whether the quality protocol trains on every search architecture ('all') or the first only. */

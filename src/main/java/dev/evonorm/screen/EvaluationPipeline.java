@@ -1,6 +1,7 @@
 package dev.evonorm.screen;
 
 import dev.evonorm.data.DataSplits;
+import dev.evonorm.data.ImageDataset;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.layers.LayerOptions;
@@ -20,7 +21,8 @@ import java.util.OptionalLong;
 
 /**
  * Evaluates one candidate layer, cheapest stage first: validity → numeric sanity and functional
- * hash → functional dedupe → quality protocol (on the first search architecture, or on each; a
+ * hash → functional dedupe → signal screen (one forward and backward pass at initialization) →
+ * quality protocol (on the first search architecture, or on each; a
  * short training of its own, or read part-way through the full training, which then goes on) →
  * stability protocol → full training on each search architecture (optionally rejecting an accuracy
  * below the quality threshold on any of them). The first stage that rejects ends the evaluation;
@@ -48,20 +50,35 @@ public final class EvaluationPipeline {
      *     steps than the full training has)
      * @param stability the stability protocol's settings, or null to skip it
      * @param functionalHash which candidates the functional dedupe treats as one
+     * @param signalThreshold the signal screen's minimum ratio of the gradient at the first norm-act
+     *     site to the gradient at the last ({@link SignalCheck}), 0 to skip the screen
      */
     public record Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures,
                            ArchConfig archConfig, TrainConfig training, int qualitySteps, double qualityThreshold,
                            int qualityExamples, boolean qualityOnEveryArch, boolean qualityEverywhere,
                            QualityCheck qualityCheck, StabilityProtocol.Config stability,
-                           FunctionalHash functionalHash) {
+                           FunctionalHash functionalHash, double signalThreshold) {
         public Settings {
             if (qualityExamples < 0) {
                 throw new IllegalArgumentException("--quality-examples must be 0 (all) or positive, got " + qualityExamples);
+            }
+            if (!(signalThreshold >= 0 && signalThreshold < 1)) {
+                throw new IllegalArgumentException("--signal-threshold must be at least 0 (0 skips the signal screen) and below 1, got "
+                        + signalThreshold);
             }
             String conflict = qualityCheck.conflict(qualitySteps, training.steps());
             if (conflict != null) {
                 throw new IllegalArgumentException(conflict);
             }
+        }
+
+        /** The same without the signal screen. */
+        public Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures, ArchConfig archConfig,
+                        TrainConfig training, int qualitySteps, double qualityThreshold, int qualityExamples,
+                        boolean qualityOnEveryArch, boolean qualityEverywhere, QualityCheck qualityCheck,
+                        StabilityProtocol.Config stability, FunctionalHash functionalHash) {
+            this(space, layerOptions, architectures, archConfig, training, qualitySteps, qualityThreshold, qualityExamples,
+                    qualityOnEveryArch, qualityEverywhere, qualityCheck, stability, functionalHash, 0);
         }
     }
 
@@ -69,6 +86,8 @@ public final class EvaluationPipeline {
     private final DataSplits data;
     private final DataSplits qualityData;
     private final FunctionalCache cache;
+    /** The signal screen's mini-batch: fixed examples of the training split, as many as a training batch. */
+    private final ImageDataset signalBatch;
 
     /** @param cache the run's functional cache; null for a pipeline that only {@link #train}s (a worker process) */
     public EvaluationPipeline(Settings settings, DataSplits data, FunctionalCache cache) {
@@ -76,6 +95,9 @@ public final class EvaluationPipeline {
         this.data = data;
         this.qualityData = withValidationPrefix(data, settings.qualityExamples());
         this.cache = cache;
+        this.signalBatch = settings.signalThreshold() > 0
+                ? InitDiagnostics.sample(data.train(), Math.min(settings.training().batchSize(), data.train().count()), 0)
+                : null;
     }
 
     /** The same splits with only the first {@code count} validation examples (all of them for 0). */
@@ -167,7 +189,19 @@ public final class EvaluationPipeline {
         try {
             NormActFactory layer = Layers.graph(graph, settings.layerOptions());
             Architecture first = settings.architectures().get(0);
-            long t = System.nanoTime();
+            long t;
+            if (signalBatch != null) {
+                current = Stage.SIGNAL;
+                t = System.nanoTime();
+                Optional<String> silent = SignalCheck.check(first, settings.archConfig(), layer, signalBatch,
+                        settings.training().seed(), settings.signalThreshold());
+                seconds.put(Stage.SIGNAL.token(), since(t));
+                if (silent.isPresent()) {
+                    return Verdict.rejected(Stage.SIGNAL, silent.get(), hash, before + since(start), seconds);
+                }
+                current = Stage.QUALITY;
+            }
+            t = System.nanoTime();
             List<Architecture> qualityArchs = settings.qualityOnEveryArch() ? settings.architectures() : List.of(first);
             for (int k = 0; k < qualityArchs.size(); k++) {
                 Architecture arch = qualityArchs.get(k);

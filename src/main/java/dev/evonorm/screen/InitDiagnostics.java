@@ -52,12 +52,26 @@ public final class InitDiagnostics {
      */
     public static Result measure(Architecture architecture, ArchConfig archConfig, NormActFactory layer,
                                  ImageDataset batch, long seed) {
-        return measure(architecture, archConfig, layer, batch, seed, seen -> { });
+        return measure(architecture, archConfig, layer, batch, seed, true, seen -> { });
+    }
+
+    /**
+     * The same without the sample geometry (cosine and stable rank are NaN): the loss, variances and
+     * gradient norms, without the Gram matrices that cost more than the forward and backward pass.
+     */
+    public static Result measureWithoutGeometry(Architecture architecture, ArchConfig archConfig, NormActFactory layer,
+                                                ImageDataset batch, long seed) {
+        return measure(architecture, archConfig, layer, batch, seed, false, seen -> { });
     }
 
     /** The same, showing the raw tensors of every site to {@code inspect} before they are freed (for tests). */
     static Result measure(Architecture architecture, ArchConfig archConfig, NormActFactory layer, ImageDataset batch,
                           long seed, Consumer<List<SiteProbe.Seen>> inspect) {
+        return measure(architecture, archConfig, layer, batch, seed, true, inspect);
+    }
+
+    private static Result measure(Architecture architecture, ArchConfig archConfig, NormActFactory layer, ImageDataset batch,
+                                  long seed, boolean geometry, Consumer<List<SiteProbe.Seen>> inspect) {
         ProbedLayer probed = new ProbedLayer(layer);
         Initialization.seed(seed);
         Block network = architecture.build(probed, archConfig);
@@ -78,11 +92,11 @@ public final class InitDiagnostics {
                 int samples = batch.count();
                 int channels = seen.site().channels();
                 float[] input = seen.input().toFloatArray();
-                GramGeometry geometry = GramGeometry.of(input, samples);
+                GramGeometry shape = geometry ? GramGeometry.of(input, samples) : new GramGeometry(Double.NaN, Double.NaN);
                 sites.add(new SiteMeasures(index, seen.site().site() == null ? "site " + index : seen.site().site(), channels,
                         SiteMeasures.meanChannelVariance(input, samples, channels),
                         SiteMeasures.meanChannelVariance(seen.output().toFloatArray(), samples, channels),
-                        geometry.cosine(), geometry.stableRank(),
+                        shape.cosine(), shape.stableRank(),
                         SiteMeasures.norm(seen.zeroLeaf().getGradient().toFloatArray())));
             }
             inspect.accept(probed.seen());

@@ -11,6 +11,8 @@ public enum Stage {
     NUMERIC,
     /** Same function (functional hash) as a candidate already evaluated in this run. */
     DUPLICATE,
+    /** No learning signal at initialization: NaN/Inf loss or gradient, or no gradient reaching the layers near the input. */
+    SIGNAL,
     /** Accuracy after a short training below the threshold. */
     QUALITY,
     /** Adversarial gradient-norm ascent exceeds the threshold. */

@@ -201,6 +201,7 @@ class CliTest {
             assertEquals("checkpoint", store.settings().get("quality_check"), "and is read part-way through the full training");
             assertEquals("default", store.settings().get("augment"), "the dataset's own augmentation");
             assertEquals("full", store.settings().get("evolve_from"), "evolution waits for a full population");
+            assertEquals("1.0E-4", store.settings().get("signal_threshold"), "the signal screen is on");
         }
         assertUsageError(cli(search("--resume", run.toString(), "--evolve-from", "1")),
                 "conflicts with the run's evolve_from = full");
@@ -212,6 +213,8 @@ class CliTest {
                 "conflicts with the run's quality_archs = all");
         assertUsageError(cli(search("--resume", run.toString(), "--functional-hash", "outputs")),
                 "conflicts with the run's functional_hash = training");
+        assertUsageError(cli(search("--resume", run.toString(), "--signal-threshold", "0")),
+                "conflicts with the run's signal_threshold = 1.0E-4");
         assertArrayEquals(before, Files.readAllBytes(db));
 
         Result more = cli("search", "--resume", run.toString(), "--budget", "7");
@@ -232,7 +235,10 @@ class CliTest {
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.functional_hash'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_archs'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_check'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_threshold'"));
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--signal-threshold", "1e-4")),
+                "conflicts with the run's signal_threshold = 0");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "checkpoint")),
                 "conflicts with the run's quality_check = separate");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-archs", "all")),
@@ -244,6 +250,7 @@ class CliTest {
         assertTrue(old.out().contains("functional_hash = outputs"), old.out());
         assertTrue(old.out().contains("quality_archs = first"), old.out());
         assertTrue(old.out().contains("quality_check = separate"), old.out());
+        assertTrue(old.out().contains("signal_threshold = 0"), old.out());
     }
 
     @Test
@@ -461,6 +468,9 @@ class CliTest {
                 "--quality-check must be one of separate, checkpoint, got 'later'");
         assertUsageError(cli(search("--run", run.toString(), "--quality-steps", "4")),
                 "--quality-steps (4) must be below --steps (4); lower --quality-steps or use --quality-check separate");
+        assertUsageError(cli(search("--run", run.toString(), "--signal-threshold", "2")),
+                "--signal-threshold must be at least 0 (0 skips the signal screen) and below 1, got 2.0");
+        assertUsageError(cli(search("--run", run.toString(), "--signal-threshold", "-1e-4")), "--signal-threshold must be at least 0");
         assertFalse(Files.exists(run), "nothing was created");
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello");
