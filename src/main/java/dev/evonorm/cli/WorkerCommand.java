@@ -40,6 +40,7 @@ final class WorkerCommand implements Runnable {
         // stdout is the protocol channel: everything else that prints goes to stderr (the worker's log).
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        System.err.println("evonorm worker: denormals " + dev.evonorm.train.DenormalFlush.state());
         ignoreInterrupts();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try {
