@@ -56,10 +56,10 @@ public final class InitDiagnostics {
     }
 
     /**
-     * The same without the sample geometry (cosine and stable rank are NaN): the loss, variances and
-     * gradient norms, without the Gram matrices that cost more than the forward and backward pass.
+     * The loss and the gradient norms only (variances, cosine and stable rank are NaN): no copy of
+     * the activations and no Gram matrices, which cost more than the forward and backward pass.
      */
-    public static Result measureWithoutGeometry(Architecture architecture, ArchConfig archConfig, NormActFactory layer,
+    public static Result measureGradients(Architecture architecture, ArchConfig archConfig, NormActFactory layer,
                                                 ImageDataset batch, long seed) {
         return measure(architecture, archConfig, layer, batch, seed, false, seen -> { });
     }
@@ -71,7 +71,7 @@ public final class InitDiagnostics {
     }
 
     private static Result measure(Architecture architecture, ArchConfig archConfig, NormActFactory layer, ImageDataset batch,
-                                  long seed, boolean geometry, Consumer<List<SiteProbe.Seen>> inspect) {
+                                  long seed, boolean activations, Consumer<List<SiteProbe.Seen>> inspect) {
         ProbedLayer probed = new ProbedLayer(layer);
         Initialization.seed(seed);
         Block network = architecture.build(probed, archConfig);
@@ -91,13 +91,17 @@ public final class InitDiagnostics {
                 int index = sites.size() + 1;
                 int samples = batch.count();
                 int channels = seen.site().channels();
+                String name = seen.site().site() == null ? "site " + index : seen.site().site();
+                double gradientNorm = SiteMeasures.norm(seen.zeroLeaf().getGradient().toFloatArray());
+                if (!activations) {
+                    sites.add(new SiteMeasures(index, name, channels, Double.NaN, Double.NaN, Double.NaN, Double.NaN, gradientNorm));
+                    continue;
+                }
                 float[] input = seen.input().toFloatArray();
-                GramGeometry shape = geometry ? GramGeometry.of(input, samples) : new GramGeometry(Double.NaN, Double.NaN);
-                sites.add(new SiteMeasures(index, seen.site().site() == null ? "site " + index : seen.site().site(), channels,
-                        SiteMeasures.meanChannelVariance(input, samples, channels),
+                GramGeometry shape = GramGeometry.of(input, samples);
+                sites.add(new SiteMeasures(index, name, channels, SiteMeasures.meanChannelVariance(input, samples, channels),
                         SiteMeasures.meanChannelVariance(seen.output().toFloatArray(), samples, channels),
-                        shape.cosine(), shape.stableRank(),
-                        SiteMeasures.norm(seen.zeroLeaf().getGradient().toFloatArray())));
+                        shape.cosine(), shape.stableRank(), gradientNorm));
             }
             inspect.accept(probed.seen());
             return new Result(loss, List.copyOf(sites));

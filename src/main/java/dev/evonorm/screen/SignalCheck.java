@@ -39,7 +39,7 @@ public final class SignalCheck {
      */
     public static Optional<String> check(Architecture architecture, ArchConfig archConfig, NormActFactory layer,
                                          ImageDataset batch, long seed, double minGradientRatio) {
-        InitDiagnostics.Result r = InitDiagnostics.measureWithoutGeometry(architecture, archConfig, layer, batch, seed);
+        InitDiagnostics.Result r = InitDiagnostics.measureGradients(architecture, archConfig, layer, batch, seed);
         return problem(r, minGradientRatio).map(p -> architecture.name() + ": " + p);
     }
 
