@@ -71,6 +71,13 @@ final class SearchCommand implements Runnable {
                     + "(default: ${DEFAULT-VALUE}).")
     String evolveFrom;
 
+    @Option(names = "--dedupe", defaultValue = "structure", paramLabel = "structure|coefficients",
+            description = "Which proposals are known and recorded as duplicates without training: 'structure', the same "
+                    + "canonical graph; 'coefficients', also the same graph up to how its per-channel coefficients are "
+                    + "written (tanh(x) + v0·x and tanh(x) + tanh(v0)·x: sub-expressions of v0/v1 without x that start "
+                    + "at the same value), which leaves more of the budget for new functions (default: ${DEFAULT-VALUE}).")
+    String dedupe;
+
     @Option(names = "--workers", defaultValue = "1",
             description = "Evaluation processes. 1: candidates train in this process, one at a time, and a resumed run continues exactly. "
                     + "N > 1: N worker processes (one intra-op thread each) train N candidates at once; results are recorded as they finish, "
@@ -166,7 +173,7 @@ final class SearchCommand implements Runnable {
 
     static {
         String[][] pairs = {{"--strategy", "strategy"}, {"--space", "space"}, {"--selection", "selection"}, {"--budget", "budget"},
-            {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--evolve-from", "evolve_from"}, {"--seed", "seed"},
+            {"--archs", "archs"}, {"--population", "population"}, {"--tournament", "tournament"}, {"--evolve-from", "evolve_from"}, {"--dedupe", "dedupe"}, {"--seed", "seed"},
             {"--quality-steps", "quality_steps"}, {"--quality-threshold", "quality_threshold"},
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
             {"--quality-archs", "quality_archs"}, {"--quality-check", "quality_check"},
@@ -319,6 +326,7 @@ final class SearchCommand implements Runnable {
         m.put("quality_examples", Integer.toString(qualityExamples));
         m.put("quality_everywhere", Boolean.toString(qualityEverywhere));
         m.put("evolve_from", evolveFrom.trim().toLowerCase(java.util.Locale.ROOT));
+        m.put("dedupe", dedupe.trim().toLowerCase(java.util.Locale.ROOT));
         m.put("quality_archs", qualityArchs);
         m.put("quality_check", qualityCheck);
         m.put("functional_hash", functionalHash);

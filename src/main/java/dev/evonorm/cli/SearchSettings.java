@@ -15,6 +15,7 @@ import dev.evonorm.screen.FunctionalHash;
 import dev.evonorm.screen.QualityCheck;
 import dev.evonorm.screen.StabilityProtocol;
 import dev.evonorm.search.Budget;
+import dev.evonorm.search.Dedupe;
 import dev.evonorm.search.SearchConfig;
 import dev.evonorm.search.SearchStrategy;
 import dev.evonorm.search.Selection;
@@ -42,12 +43,12 @@ record SearchSettings(Map<String, String> values) {
      * Settings added after the first runs were made, with the value that reproduces what those
      * runs did: quality scored on the whole split and on the first architecture only, no
      * every-architecture rule, a random start, the functional hash of outputs alone, a quality
-     * protocol that trains on its own, no signal screen.
+     * protocol that trains on its own, no signal screen, duplicates by structure only.
      */
     static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
             "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first",
             "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN, "evolve_from", "full",
-            "signal_threshold", "0");
+            "signal_threshold", "0", "dedupe", Dedupe.STRUCTURE.token());
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -79,7 +80,16 @@ record SearchSettings(Map<String, String> values) {
         return new SearchConfig(SearchStrategy.fromToken(get("strategy")), SearchSpace.fromToken(get("space")),
                 Selection.fromToken(get("selection")), Integer.parseInt(get("population")),
                 Integer.parseInt(get("tournament")), Budget.parse(get("budget")), Long.parseLong(get("seed")), 10_000,
-                startingLayers(), evolveFrom());
+                startingLayers(), evolveFrom(), dedupe());
+    }
+
+    /** Which proposals are recorded as duplicates without evaluation; runs made before the setting dedupe by structure. */
+    Dedupe dedupe() {
+        try {
+            return Dedupe.fromToken(stored("dedupe"));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
     }
 
     /** "full" (the paper's rule: the population size) or a member count. */

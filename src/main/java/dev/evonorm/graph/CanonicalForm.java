@@ -34,10 +34,13 @@ public final class CanonicalForm {
 
     /** A short hex digest of the canonical form; equal for structurally equivalent graphs. */
     public static String structuralHash(LayerGraph graph) {
-        String[] signature = signatures(graph);
+        return digest(signatures(graph)[graph.outputIndex()]);
+    }
+
+    /** The first 8 bytes of the SHA-256 of an expression, in hex. */
+    static String digest(String expression) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(signature[graph.outputIndex()].getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(expression.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
@@ -55,21 +58,24 @@ public final class CanonicalForm {
             sig[i] = LayerGraph.initialName(i);
         }
         for (int i = LayerGraph.INITIAL_NODES; i < graph.size(); i++) {
-            Node n = graph.node(i);
-            if (n.op().arity() == 1) {
-                sig[i] = n.op().token() + "(" + sig[n.left()] + ")";
-            } else {
-                String a = sig[n.left()];
-                String b = sig[n.right()];
-                if (n.op().isCommutative() && a.compareTo(b) > 0) {
-                    String t = a;
-                    a = b;
-                    b = t;
-                }
-                sig[i] = n.op().token() + "(" + a + "," + b + ")";
-            }
+            sig[i] = signature(graph.node(i), sig);
         }
         return sig;
+    }
+
+    /** A node's expression from its inputs' expressions, a commutative primitive's inputs in order. */
+    static String signature(Node n, String[] sig) {
+        if (n.op().arity() == 1) {
+            return n.op().token() + "(" + sig[n.left()] + ")";
+        }
+        String a = sig[n.left()];
+        String b = sig[n.right()];
+        if (n.op().isCommutative() && a.compareTo(b) > 0) {
+            String t = a;
+            a = b;
+            b = t;
+        }
+        return n.op().token() + "(" + a + "," + b + ")";
     }
 
     private static int emit(LayerGraph graph, int index, String[] sig, Map<String, Integer> emitted,

@@ -16,7 +16,12 @@ public record CandidateRecord(long id, Origin origin, long parentId, LayerGraph 
     }
 
     public static CandidateRecord structuralDuplicate(Proposal p, long original) {
-        Verdict v = Verdict.rejected(Stage.DUPLICATE, "same structure as candidate " + original, null, 0, null);
+        return duplicate(p, original, Dedupe.STRUCTURE);
+    }
+
+    /** A proposal the search did not evaluate: by {@code dedupe}'s rule it repeats candidate {@code original}. */
+    public static CandidateRecord duplicate(Proposal p, long original, Dedupe dedupe) {
+        Verdict v = Verdict.rejected(Stage.DUPLICATE, dedupe.reason(original), null, 0, null);
         return new CandidateRecord(p.id(), p.origin(), p.parentId(), p.graph(), p.structuralHash(), original, v);
     }
 

@@ -19,10 +19,11 @@ import java.util.List;
  *     which case the population fills with mutants of its first members (tournaments then draw
  *     from all members while there are fewer than the tournament size; a mutant already known
  *     gives way to a random layer until the population is full)
+ * @param dedupe which proposals count as known and are recorded as duplicates without evaluation
  */
 public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
                            int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates,
-                           List<LayerGraph> startingLayers, int evolveFrom) {
+                           List<LayerGraph> startingLayers, int evolveFrom, Dedupe dedupe) {
 
     /*
      * 8 and 3 rather than 16 and 4 since 2026-12-02: with the quality protocol on every architecture
@@ -48,6 +49,7 @@ public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection
             throw new IllegalArgumentException("--evolve-from must be between 1 and the population size ("
                     + populationSize + "), got " + evolveFrom + "; 'full' waits for a full population, as in the paper");
         }
+        java.util.Objects.requireNonNull(dedupe, "dedupe");
         startingLayers = List.copyOf(startingLayers);
         if (!startingLayers.isEmpty() && strategy != SearchStrategy.EVOLUTION) {
             throw new IllegalArgumentException("starting layers (--start-from) apply to evolution only; random search (RS + rej) "
@@ -60,6 +62,14 @@ public record SearchConfig(SearchStrategy strategy, SearchSpace space, Selection
                         + "which the " + space.token() + " space excludes; drop it or search the batch space");
             }
         }
+    }
+
+    /** Deduplication by structure, as every run before --dedupe existed. */
+    public SearchConfig(SearchStrategy strategy, SearchSpace space, Selection selection, int populationSize,
+                        int tournamentSize, Budget budget, long seed, int maxConsecutiveDuplicates,
+                        List<LayerGraph> startingLayers, int evolveFrom) {
+        this(strategy, space, selection, populationSize, tournamentSize, budget, seed, maxConsecutiveDuplicates,
+                startingLayers, evolveFrom, Dedupe.STRUCTURE);
     }
 
     /** Evolution that starts once the population is full, as in the paper. */

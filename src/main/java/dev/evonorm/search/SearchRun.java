@@ -25,9 +25,9 @@ import java.util.concurrent.TimeUnit;
  * the population with random candidates that pass every screen (or, with
  * {@link SearchConfig#evolveFrom} below the population size, only its first members); then
  * each proposal is a mutation of the winner of a tournament drawn from the population, and every
- * accepted child pushes out the oldest member. A proposal whose canonical structure was seen
- * before is recorded as a duplicate without evaluation and does not count against a candidate
- * budget. Rejected and duplicate candidates never join the population.
+ * accepted child pushes out the oldest member. A proposal whose canonical structure (or, with
+ * {@link Dedupe#COEFFICIENTS}, its structure up to coefficients) was seen before is recorded as a
+ * duplicate without evaluation and does not count against a candidate budget. Rejected and duplicate candidates never join the population.
  *
  * <p>Resuming: the journal is replayed (population, counters, known structures), and proposing
  * continues at the next id. Every proposal draws from a generator derived from (seed, id), so with
@@ -39,6 +39,7 @@ public final class SearchRun {
     private final SearchJournal journal;
     private final SearchListener listener;
     private final AgingPopulation<CandidateRecord> population;
+    /** Every proposal so far by its {@link Dedupe} key, to the first candidate with that key. */
     private final Map<String, Long> knownStructures = new HashMap<>();
     private final SearchProgress progress = new SearchProgress();
     private long nextId = 1;
@@ -95,14 +96,15 @@ public final class SearchRun {
                     reason = StopReason.EXHAUSTED;
                 } else {
                     Proposal p = propose(nextId++);
-                    Long original = knownStructures.get(p.structuralHash());
+                    String key = known(p.graph(), p.structuralHash());
+                    Long original = knownStructures.get(key);
                     if (original != null) {
                         duplicatesInARow++;
-                        record(CandidateRecord.structuralDuplicate(p, original), before, sessionStart);
+                        record(CandidateRecord.duplicate(p, original, config.dedupe()), before, sessionStart);
                         continue;
                     }
                     duplicatesInARow = 0;
-                    knownStructures.put(p.structuralHash(), p.id());
+                    knownStructures.put(key, p.id());
                     inFlight.put(p.id(), p);
                     evaluator.submit(p).whenComplete((verdict, error) -> finished.add(new Finished(p,
                             error == null ? verdict : Verdict.rejected(Stage.TRAINING, "evaluation failed: " + error,
@@ -142,10 +144,15 @@ public final class SearchRun {
     /** Folds one finished candidate into the run state (used live and when replaying). */
     private void apply(CandidateRecord r) {
         progress.add(r);
-        knownStructures.putIfAbsent(r.structuralHash(), r.id());
+        knownStructures.putIfAbsent(known(r.graph(), r.structuralHash()), r.id());
         if (r.accepted() && r.wasEvaluated()) {
             population.add(r);
         }
+    }
+
+    /** The key under which a graph is known: its structure, or its structure up to coefficients. */
+    private String known(LayerGraph graph, String structuralHash) {
+        return config.dedupe().key(graph, structuralHash);
     }
 
     /** The proposal with this id, a pure function of (seed, id, population). */
@@ -165,7 +172,7 @@ public final class SearchRun {
         CandidateRecord parent = config.selection().winner(new ArrayList<>(tournament), rng);
         LayerGraph child = Mutator.mutate(parent.graph(), config.space(), rng);
         String hash = CanonicalForm.structuralHash(child);
-        if (!population.isFull() && knownStructures.containsKey(hash)) {
+        if (!population.isFull() && knownStructures.containsKey(known(child, hash))) {
             // Filling the population from its first few members (--evolve-from): their mutants are
             // soon all known, and a long run of known mutants would end the search as exhausted
             // (seen: 49,000 in a row from three members, two of them one-node layers). A random

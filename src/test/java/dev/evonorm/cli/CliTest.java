@@ -193,6 +193,8 @@ class CliTest {
                 "--evolve-from must be between 1 and the population size (2), got 3");
         assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--evolve-from", "soon")),
                 "--evolve-from 'soon' is neither 'full' nor a member count");
+        assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--dedupe", "function")),
+                "--dedupe must be 'structure' or 'coefficients', got 'function'");
         assertFalse(Files.exists(dir.resolve("early").resolve(RunStore.FILE_NAME)), "nothing stored for a refused setting");
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
@@ -202,7 +204,10 @@ class CliTest {
             assertEquals("default", store.settings().get("augment"), "the dataset's own augmentation");
             assertEquals("full", store.settings().get("evolve_from"), "evolution waits for a full population");
             assertEquals("1.0E-4", store.settings().get("signal_threshold"), "the signal screen is on");
+            assertEquals("structure", store.settings().get("dedupe"), "duplicates by structure");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--dedupe", "coefficients")),
+                "conflicts with the run's dedupe = structure");
         assertUsageError(cli(search("--resume", run.toString(), "--evolve-from", "1")),
                 "conflicts with the run's evolve_from = full");
         assertUsageError(cli(search("--resume", run.toString(), "--augment", "flip")),
@@ -236,7 +241,10 @@ class CliTest {
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_archs'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_check'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_threshold'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.dedupe'"));
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--dedupe", "coefficients")),
+                "conflicts with the run's dedupe = structure");
         assertUsageError(cli(search("--resume", run.toString(), "--signal-threshold", "1e-4")),
                 "conflicts with the run's signal_threshold = 0");
         assertUsageError(cli(search("--resume", run.toString(), "--quality-check", "checkpoint")),

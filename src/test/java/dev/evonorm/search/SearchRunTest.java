@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evonorm.graph.CoefficientForm;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.Node;
 import dev.evonorm.graph.Primitive;
 import dev.evonorm.graph.PublishedGraphs;
 import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.screen.Stage;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -119,6 +122,49 @@ class SearchRunTest {
                 assertEquals(a.graph(), b.graph(), "candidate " + a.id() + " after a cut at " + cut);
                 assertEquals(a.parentId(), b.parentId());
                 assertEquals(a.verdict(), b.verdict());
+            }
+        }
+    }
+
+    private static SearchConfig coefficients(long budget, long seed) {
+        SearchConfig c = config(SearchStrategy.EVOLUTION, budget, seed);
+        return new SearchConfig(c.strategy(), c.space(), c.selection(), 8, 3, c.budget(), seed, c.maxConsecutiveDuplicates(),
+                List.of(), 8, Dedupe.COEFFICIENTS);
+    }
+
+    @Test
+    void coefficientDedupeEvaluatesEachFunctionUpToCoefficientsOnceAndResumesExactly() throws InterruptedException {
+        MemoryJournal j = run(coefficients(150, 5), new MemoryJournal());
+        assertEquals(150, j.records.stream().filter(CandidateRecord::wasEvaluated).count());
+        Map<String, CandidateRecord> byForm = new HashMap<>();
+        Map<Long, CandidateRecord> byId = new HashMap<>();
+        int coarser = 0;
+        for (CandidateRecord r : j.records) {
+            byId.put(r.id(), r);
+            String form = CoefficientForm.hash(r.graph());
+            if (r.wasEvaluated()) {
+                assertTrue(byForm.putIfAbsent(form, r) == null, "evaluated twice up to coefficients: " + r.id());
+            } else {
+                CandidateRecord original = byId.get(r.duplicateOf());
+                assertEquals(form, CoefficientForm.hash(original.graph()));
+                assertEquals("same structure up to its per-channel coefficients as candidate " + original.id(),
+                        r.verdict().reason());
+                if (!original.structuralHash().equals(r.structuralHash())) {
+                    coarser++;
+                }
+            }
+        }
+        assertTrue(coarser > 0, "some duplicates differ in structure, only in their coefficients");
+        MemoryJournal structural = run(config(SearchStrategy.EVOLUTION, 150, 5), new MemoryJournal());
+        assertTrue(structural.records.stream().filter(CandidateRecord::wasEvaluated)
+                .map(r -> CoefficientForm.hash(r.graph())).distinct().count() < 150,
+                "deduplicating by structure alone evaluates some function twice up to coefficients");
+        for (int cut : new int[] {3, 60, 140}) {
+            MemoryJournal resumed = run(coefficients(150, 5), new MemoryJournal(j.records.subList(0, cut)));
+            assertEquals(j.records.size(), resumed.records.size(), "cut at " + cut);
+            for (int i = 0; i < j.records.size(); i++) {
+                assertEquals(j.records.get(i).graph(), resumed.records.get(i).graph(), "candidate " + (i + 1) + " after a cut at " + cut);
+                assertEquals(j.records.get(i).verdict(), resumed.records.get(i).verdict());
             }
         }
     }
