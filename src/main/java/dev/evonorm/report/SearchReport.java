@@ -1,5 +1,6 @@
 package dev.evonorm.report;
 
+import dev.evonorm.graph.CoefficientForm;
 import dev.evonorm.graph.Formula;
 import dev.evonorm.search.CandidateRecord;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class SearchReport {
                     best == null ? "–" : percent(best.meanAccuracy()), best == null ? "–" : perArchitecture(best)));
         }
         appendDifferingSettings(b);
+        appendDistinctForms(b);
         if (!Double.isNaN(reference)) {
             b.append(String.format(Locale.ROOT, "%nReference: %s %.2f%% mean on the same proxy.%n", referenceLabel, 100 * reference));
             for (Run r : runs) {
@@ -101,6 +103,26 @@ public final class SearchReport {
             b.append("\n## ").append(r.label()).append(": rejection funnel\n\n").append(RejectionFunnel.of(r.candidates()).markdown());
         }
         return b.toString();
+    }
+
+    /**
+     * How many different layers each run trained, counting variants that differ only in how a
+     * per-channel coefficient is written ({@link CoefficientForm}) as one: a run that spends its
+     * budget on spellings of one function shows many candidates and few forms.
+     */
+    private void appendDistinctForms(StringBuilder b) {
+        b.append("\nDistinct layers up to coefficients (`tanh(x) + v0·x` and `tanh(x) + tanh(v0)·x` count once):\n\n");
+        b.append("| run | evaluated | their forms | accepted | their forms |\n|---|---:|---:|---:|---:|\n");
+        for (Run r : runs) {
+            List<CandidateRecord> evaluated = r.candidates().stream().filter(CandidateRecord::wasEvaluated).toList();
+            List<CandidateRecord> accepted = evaluated.stream().filter(CandidateRecord::accepted).toList();
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d |%n", r.label(), evaluated.size(), forms(evaluated),
+                    accepted.size(), forms(accepted)));
+        }
+    }
+
+    private static long forms(List<CandidateRecord> candidates) {
+        return candidates.stream().map(c -> CoefficientForm.hash(c.graph())).distinct().count();
     }
 
     /**

@@ -106,6 +106,9 @@ class SearchReportTest {
         assertTrue(md.contains("- evo: never came within 1 point of it"), md);
         assertTrue(md.contains("- rs: came within 1 point of it after 2 candidates evaluated"), md);
         assertTrue(md.contains("| 1 | 5 | 70.00 | 70.00 / 70.00 | 4 |"), "best layer of evo, found after 4 evaluations: " + md);
+        // evo evaluated B0 twice (1, 4) and S0 three times, accepting only S0; the duplicate 2 is not an evaluation.
+        assertTrue(md.contains("| evo | 5 | 2 | 3 | 1 |"), md);
+        assertTrue(md.contains("| rs | 2 | 2 | 1 | 1 |"), md);
         assertEquals(1 + 5 + 2, report.csv().lines().count());
         assertTrue(report.csv().contains("evo,4,0.02028,0.70000,5"), report.csv());
 
