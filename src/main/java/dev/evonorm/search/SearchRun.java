@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * each proposal is a mutation of the winner of a tournament drawn from the population, and every
  * accepted child pushes out the oldest member. A proposal whose canonical structure (or, with
  * {@link Dedupe#COEFFICIENTS}, its structure up to coefficients) was seen before is recorded as a
- * duplicate without evaluation and does not count against a candidate budget. Rejected and duplicate candidates never join the population.
+ * duplicate without evaluation and does not count against a candidate budget. Rejected and
+ * duplicate candidates never join the population.
  *
  * <p>Resuming: the journal is replayed (population, counters, known structures), and proposing
  * continues at the next id. Every proposal draws from a generator derived from (seed, id), so with
@@ -40,7 +41,7 @@ public final class SearchRun {
     private final SearchListener listener;
     private final AgingPopulation<CandidateRecord> population;
     /** Every proposal so far by its {@link Dedupe} key, to the first candidate with that key. */
-    private final Map<String, Long> knownStructures = new HashMap<>();
+    private final Map<String, Long> knownKeys = new HashMap<>();
     private final SearchProgress progress = new SearchProgress();
     private long nextId = 1;
     private volatile boolean stopRequested;
@@ -74,6 +75,8 @@ public final class SearchRun {
     public Outcome run() throws InterruptedException {
         for (CandidateRecord r : journal.completed()) {
             apply(r);
+            // Live, a proposal's key is noted when it is proposed; replaying, it is noted here.
+            knownKeys.putIfAbsent(dedupeKey(r.graph(), r.structuralHash()), r.id());
             nextId = Math.max(nextId, r.id() + 1);
         }
         double before = journal.elapsedSeconds();
@@ -96,15 +99,15 @@ public final class SearchRun {
                     reason = StopReason.EXHAUSTED;
                 } else {
                     Proposal p = propose(nextId++);
-                    String key = known(p.graph(), p.structuralHash());
-                    Long original = knownStructures.get(key);
+                    String key = dedupeKey(p.graph(), p.structuralHash());
+                    Long original = knownKeys.get(key);
                     if (original != null) {
                         duplicatesInARow++;
                         record(CandidateRecord.duplicate(p, original, config.dedupe()), before, sessionStart);
                         continue;
                     }
                     duplicatesInARow = 0;
-                    knownStructures.put(key, p.id());
+                    knownKeys.put(key, p.id());
                     inFlight.put(p.id(), p);
                     evaluator.submit(p).whenComplete((verdict, error) -> finished.add(new Finished(p,
                             error == null ? verdict : Verdict.rejected(Stage.TRAINING, "evaluation failed: " + error,
@@ -141,17 +144,16 @@ public final class SearchRun {
         listener.onRecorded(r, progress.snapshot(elapsed));
     }
 
-    /** Folds one finished candidate into the run state (used live and when replaying). */
+    /** Folds one finished candidate into the counters and the population (used live and when replaying). */
     private void apply(CandidateRecord r) {
         progress.add(r);
-        knownStructures.putIfAbsent(known(r.graph(), r.structuralHash()), r.id());
         if (r.accepted() && r.wasEvaluated()) {
             population.add(r);
         }
     }
 
     /** The key under which a graph is known: its structure, or its structure up to coefficients. */
-    private String known(LayerGraph graph, String structuralHash) {
+    private String dedupeKey(LayerGraph graph, String structuralHash) {
         return config.dedupe().key(graph, structuralHash);
     }
 
@@ -172,7 +174,7 @@ public final class SearchRun {
         CandidateRecord parent = config.selection().winner(new ArrayList<>(tournament), rng);
         LayerGraph child = Mutator.mutate(parent.graph(), config.space(), rng);
         String hash = CanonicalForm.structuralHash(child);
-        if (!population.isFull() && knownStructures.containsKey(known(child, hash))) {
+        if (!population.isFull() && knownKeys.containsKey(dedupeKey(child, hash))) {
             // Filling the population from its first few members (--evolve-from): their mutants are
             // soon all known, and a long run of known mutants would end the search as exhausted
             // (seen: 49,000 in a row from three members, two of them one-node layers). A random
