@@ -52,7 +52,8 @@ final class ScreenBenchCommand implements Runnable {
     String functionalHash;
 
     @Option(names = "--signal-threshold", defaultValue = "" + dev.evonorm.screen.SignalCheck.DEFAULT_MIN_GRADIENT_RATIO,
-            description = "The funnel's signal screen, as in 'evonorm search'; 0 skips it (default: ${DEFAULT-VALUE}).")
+            description = "The funnel's signal screen, as in 'evonorm search' (every architecture, the default upper bound); "
+                    + "0 skips it (default: ${DEFAULT-VALUE}).")
     double signalThreshold;
 
     @Mixin
@@ -112,7 +113,7 @@ final class ScreenBenchCommand implements Runnable {
         // The separate quality check, as the funnel documented in docs/benchmarks.md was measured.
         EvaluationPipeline.Settings settings = new EvaluationPipeline.Settings(s, options, Architectures.search(),
                 task.archConfig(), training, 100, 0.2, 1000, true, false, QualityCheck.SEPARATE, StabilityProtocol.Config.defaults(), scheme,
-                signalThreshold);
+                signalThreshold, true, signalThreshold > 0 ? dev.evonorm.screen.SignalCheck.DEFAULT_MAX_GRADIENT_RATIO : 0);
         Map<String, Long> seen = new HashMap<>();
         EvaluationPipeline pipeline = new EvaluationPipeline(settings, task.data(), (hash, id) -> {
             Long before = seen.putIfAbsent(hash, id);

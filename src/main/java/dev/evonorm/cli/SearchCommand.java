@@ -138,6 +138,19 @@ final class SearchCommand implements Runnable {
                     + "2026-12-02 (default: ${DEFAULT-VALUE}).")
     double signalThreshold;
 
+    @Option(names = "--signal-archs", defaultValue = "quality", paramLabel = "quality|first",
+            description = "Architectures the signal screen checks: 'quality', every one the quality protocol trains on (all "
+                    + "three with --quality-archs all), or the 'first' only, as runs made before 2026-12-02 (night) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String signalArchs;
+
+    @Option(names = "--signal-max-ratio", defaultValue = "" + dev.evonorm.screen.SignalCheck.DEFAULT_MAX_GRADIENT_RATIO,
+            paramLabel = "RATIO",
+            description = "The signal screen also rejects a layer whose gradient at the first norm-act site is above RATIO "
+                    + "times the last one's (it explodes toward the input); 0 for no upper bound, as runs made before "
+                    + "2026-12-02 (night) (default: ${DEFAULT-VALUE}).")
+    double signalMaxRatio;
+
     @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
     int stabilitySteps;
 
@@ -178,6 +191,7 @@ final class SearchCommand implements Runnable {
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
             {"--quality-archs", "quality_archs"}, {"--quality-check", "quality_check"},
             {"--functional-hash", "functional_hash"}, {"--signal-threshold", "signal_threshold"},
+            {"--signal-archs", "signal_archs"}, {"--signal-max-ratio", "signal_max_ratio"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
@@ -331,6 +345,8 @@ final class SearchCommand implements Runnable {
         m.put("quality_check", qualityCheck);
         m.put("functional_hash", functionalHash);
         m.put("signal_threshold", Double.toString(signalThreshold));
+        m.put("signal_archs", signalArchs.trim().toLowerCase(java.util.Locale.ROOT));
+        m.put("signal_max_ratio", Double.toString(signalMaxRatio));
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
         m.put("steps", Integer.toString(steps));
@@ -395,6 +411,11 @@ final class SearchCommand implements Runnable {
         double signal = s.signalThreshold();
         if (!(signal >= 0 && signal < 1)) {
             throw new UserInputException("--signal-threshold must be at least 0 (0 skips the signal screen) and below 1, got " + signal);
+        }
+        s.signalOnQualityArchs();
+        double max = s.signalMaxRatio();
+        if (!(max == 0 || max > 1)) {
+            throw new UserInputException("--signal-max-ratio must be 0 (no upper bound) or above 1, got " + max);
         }
         s.architectures();
         s.training();

@@ -43,12 +43,15 @@ record SearchSettings(Map<String, String> values) {
      * Settings added after the first runs were made, with the value that reproduces what those
      * runs did: quality scored on the whole split and on the first architecture only, no
      * every-architecture rule, a random start, the functional hash of outputs alone, a quality
-     * protocol that trains on its own, no signal screen, duplicates by structure only.
+     * protocol that trains on its own, no signal screen (later: on the first architecture only and
+     * without an upper bound), duplicates by structure only.
      */
-    static final Map<String, String> ADDED_LATER = Map.of("quality_examples", "0", "quality_everywhere", "false",
-            "start_from", "", "functional_hash", FunctionalHash.OUTPUTS.token(), "quality_archs", "first",
-            "quality_check", QualityCheck.SEPARATE.token(), "augment", Augmentation.DEFAULT_TOKEN, "evolve_from", "full",
-            "signal_threshold", "0", "dedupe", Dedupe.STRUCTURE.token());
+    static final Map<String, String> ADDED_LATER = Map.ofEntries(Map.entry("quality_examples", "0"),
+            Map.entry("quality_everywhere", "false"), Map.entry("start_from", ""),
+            Map.entry("functional_hash", FunctionalHash.OUTPUTS.token()), Map.entry("quality_archs", "first"),
+            Map.entry("quality_check", QualityCheck.SEPARATE.token()), Map.entry("augment", Augmentation.DEFAULT_TOKEN),
+            Map.entry("evolve_from", "full"), Map.entry("signal_threshold", "0"), Map.entry("dedupe", Dedupe.STRUCTURE.token()),
+            Map.entry("signal_archs", "first"), Map.entry("signal_max_ratio", "0"));
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -151,27 +154,46 @@ record SearchSettings(Map<String, String> values) {
         return new EvaluationPipeline.Settings(searchConfig().space(), layerOptions(), architectures(), task.archConfig(),
                 task.training(), Integer.parseInt(get("quality_steps")), Double.parseDouble(get("quality_threshold")),
                 qualityExamples(), qualityOnEveryArch(), Boolean.parseBoolean(stored("quality_everywhere")), qualityCheck(),
-                stability, functionalHash(), signalThreshold());
+                stability, functionalHash(), signalThreshold(), signalOnQualityArchs(), signalMaxRatio());
+    }
+
+    /** Whether the signal screen checks every architecture the quality protocol trains on ('quality') or the first ('first'). */
+    boolean signalOnQualityArchs() {
+        return storedChoice("signal_archs", "--signal-archs", "quality", "first");
+    }
+
+    /** The signal screen's upper bound on the gradient ratio; 0 (none) for runs made before it existed. */
+    double signalMaxRatio() {
+        return storedNumber("signal_max_ratio", "--signal-max-ratio", "1e4, or 0 for no upper bound");
     }
 
     /** The signal screen's gradient ratio; runs made before it existed have 0 (no screen). */
     double signalThreshold() {
-        String v = stored("signal_threshold");
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new UserInputException("--signal-threshold '" + v + "' is not a number; use e.g. --signal-threshold 1e-4, or 0 to skip the screen");
-        }
+        return storedNumber("signal_threshold", "--signal-threshold", "1e-4, or 0 to skip the screen");
     }
 
     /** Whether the quality protocol trains on every search architecture ('all') or the first only. */
     boolean qualityOnEveryArch() {
-        String v = stored("quality_archs");
-        return switch (v) {
-            case "all" -> true;
-            case "first" -> false;
-            default -> throw new UserInputException("--quality-archs must be 'all' or 'first', got '" + v + "'");
-        };
+        return storedChoice("quality_archs", "--quality-archs", "all", "first");
+    }
+
+    /** A two-valued setting: true for {@code yes}, false for {@code no}, anything else refused with the flag's name. */
+    private boolean storedChoice(String key, String flag, String yes, String no) {
+        String v = stored(key);
+        if (v.equals(yes) || v.equals(no)) {
+            return v.equals(yes);
+        }
+        throw new UserInputException(flag + " must be '" + yes + "' or '" + no + "', got '" + v + "'");
+    }
+
+    /** A numeric setting; a value that is not a number is refused with the flag's name and an example. */
+    private double storedNumber(String key, String flag, String example) {
+        String v = stored(key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UserInputException(flag + " '" + v + "' is not a number; use e.g. " + flag + " " + example);
+        }
     }
 
     QualityCheck qualityCheck() {

@@ -21,7 +21,8 @@ import java.util.OptionalLong;
 
 /**
  * Evaluates one candidate layer, cheapest stage first: validity → numeric sanity and functional
- * hash → functional dedupe → signal screen (one forward and backward pass at initialization) →
+ * hash → functional dedupe → signal screen (one forward and backward pass at initialization on
+ * each architecture the quality protocol trains on, or on the first) →
  * quality protocol (on the first search architecture, or on each; a
  * short training of its own, or read part-way through the full training, which then goes on) →
  * stability protocol → full training on each search architecture (optionally rejecting an accuracy
@@ -52,12 +53,18 @@ public final class EvaluationPipeline {
      * @param functionalHash which candidates the functional dedupe treats as one
      * @param signalThreshold the signal screen's minimum ratio of the gradient at the first norm-act
      *     site to the gradient at the last ({@link SignalCheck}), 0 to skip the screen
+     * @param signalOnQualityArchs run the signal screen on every architecture the quality protocol
+     *     trains on (all of them with {@code qualityOnEveryArch}), not only the first: a layer
+     *     without signal in MobileNetV2 otherwise costs ResNet's quality steps and MobileNetV2's
+     * @param signalMaxRatio the signal screen's maximum of that ratio (the gradient explodes toward
+     *     the input), 0 for none
      */
     public record Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures,
                            ArchConfig archConfig, TrainConfig training, int qualitySteps, double qualityThreshold,
                            int qualityExamples, boolean qualityOnEveryArch, boolean qualityEverywhere,
                            QualityCheck qualityCheck, StabilityProtocol.Config stability,
-                           FunctionalHash functionalHash, double signalThreshold) {
+                           FunctionalHash functionalHash, double signalThreshold, boolean signalOnQualityArchs,
+                           double signalMaxRatio) {
         public Settings {
             if (qualityExamples < 0) {
                 throw new IllegalArgumentException("--quality-examples must be 0 (all) or positive, got " + qualityExamples);
@@ -66,10 +73,22 @@ public final class EvaluationPipeline {
                 throw new IllegalArgumentException("--signal-threshold must be at least 0 (0 skips the signal screen) and below 1, got "
                         + signalThreshold);
             }
+            if (!(signalMaxRatio == 0 || signalMaxRatio > Math.max(1, signalThreshold))) {
+                throw new IllegalArgumentException("--signal-max-ratio must be 0 (no upper bound) or above 1, got " + signalMaxRatio);
+            }
             String conflict = qualityCheck.conflict(qualitySteps, training.steps());
             if (conflict != null) {
                 throw new IllegalArgumentException(conflict);
             }
+        }
+
+        /** The signal screen on the first architecture only, without an upper bound, as runs made before 2026-12-02 (night). */
+        public Settings(SearchSpace space, LayerOptions layerOptions, List<Architecture> architectures, ArchConfig archConfig,
+                        TrainConfig training, int qualitySteps, double qualityThreshold, int qualityExamples,
+                        boolean qualityOnEveryArch, boolean qualityEverywhere, QualityCheck qualityCheck,
+                        StabilityProtocol.Config stability, FunctionalHash functionalHash, double signalThreshold) {
+            this(space, layerOptions, architectures, archConfig, training, qualitySteps, qualityThreshold, qualityExamples,
+                    qualityOnEveryArch, qualityEverywhere, qualityCheck, stability, functionalHash, signalThreshold, false, 0);
         }
 
         /** The same without the signal screen. */
@@ -189,20 +208,23 @@ public final class EvaluationPipeline {
         try {
             NormActFactory layer = Layers.graph(graph, settings.layerOptions());
             Architecture first = settings.architectures().get(0);
+            List<Architecture> qualityArchs = settings.qualityOnEveryArch() ? settings.architectures() : List.of(first);
             long t;
             if (signalBatch != null) {
                 current = Stage.SIGNAL;
                 t = System.nanoTime();
-                Optional<String> silent = SignalCheck.check(first, settings.archConfig(), layer, signalBatch,
-                        settings.training().seed(), settings.signalThreshold());
-                seconds.put(Stage.SIGNAL.token(), since(t));
-                if (silent.isPresent()) {
-                    return Verdict.rejected(Stage.SIGNAL, silent.get(), hash, before + since(start), seconds);
+                for (Architecture arch : settings.signalOnQualityArchs() ? qualityArchs : List.of(first)) {
+                    Optional<String> silent = SignalCheck.check(arch, settings.archConfig(), layer, signalBatch,
+                            settings.training().seed(), settings.signalThreshold(), settings.signalMaxRatio());
+                    if (silent.isPresent()) {
+                        seconds.put(Stage.SIGNAL.token(), since(t));
+                        return Verdict.rejected(Stage.SIGNAL, silent.get(), hash, before + since(start), seconds);
+                    }
                 }
+                seconds.put(Stage.SIGNAL.token(), since(t));
                 current = Stage.QUALITY;
             }
             t = System.nanoTime();
-            List<Architecture> qualityArchs = settings.qualityOnEveryArch() ? settings.architectures() : List.of(first);
             for (int k = 0; k < qualityArchs.size(); k++) {
                 Architecture arch = qualityArchs.get(k);
                 String rejection = settings.qualityCheck() == QualityCheck.CHECKPOINT

@@ -195,6 +195,10 @@ class CliTest {
                 "--evolve-from 'soon' is neither 'full' nor a member count");
         assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--dedupe", "function")),
                 "--dedupe must be 'structure' or 'coefficients', got 'function'");
+        assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--signal-archs", "all")),
+                "--signal-archs must be 'quality' or 'first', got 'all'");
+        assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--signal-max-ratio", "0.5")),
+                "--signal-max-ratio must be 0 (no upper bound) or above 1, got 0.5");
         assertFalse(Files.exists(dir.resolve("early").resolve(RunStore.FILE_NAME)), "nothing stored for a refused setting");
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
@@ -205,7 +209,13 @@ class CliTest {
             assertEquals("full", store.settings().get("evolve_from"), "evolution waits for a full population");
             assertEquals("1.0E-4", store.settings().get("signal_threshold"), "the signal screen is on");
             assertEquals("structure", store.settings().get("dedupe"), "duplicates by structure");
+            assertEquals("quality", store.settings().get("signal_archs"), "the signal screen checks every quality architecture");
+            assertEquals("10000.0", store.settings().get("signal_max_ratio"), "and bounds the gradient ratio from above");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--signal-archs", "first")),
+                "conflicts with the run's signal_archs = quality");
+        assertUsageError(cli(search("--resume", run.toString(), "--signal-max-ratio", "0")),
+                "conflicts with the run's signal_max_ratio = 10000.0");
         assertUsageError(cli(search("--resume", run.toString(), "--dedupe", "coefficients")),
                 "conflicts with the run's dedupe = structure");
         assertUsageError(cli(search("--resume", run.toString(), "--evolve-from", "1")),
@@ -242,7 +252,13 @@ class CliTest {
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.quality_check'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_threshold'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.dedupe'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_archs'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_max_ratio'"));
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--signal-archs", "quality")),
+                "conflicts with the run's signal_archs = first");
+        assertUsageError(cli(search("--resume", run.toString(), "--signal-max-ratio", "1e4")),
+                "conflicts with the run's signal_max_ratio = 0");
         assertUsageError(cli(search("--resume", run.toString(), "--dedupe", "coefficients")),
                 "conflicts with the run's dedupe = structure");
         assertUsageError(cli(search("--resume", run.toString(), "--signal-threshold", "1e-4")),
@@ -259,6 +275,7 @@ class CliTest {
         assertTrue(old.out().contains("quality_archs = first"), old.out());
         assertTrue(old.out().contains("quality_check = separate"), old.out());
         assertTrue(old.out().contains("signal_threshold = 0"), old.out());
+        assertTrue(old.out().contains("signal_archs = first"), old.out());
     }
 
     @Test

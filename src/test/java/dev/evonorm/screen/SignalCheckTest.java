@@ -50,6 +50,34 @@ class SignalCheckTest {
         assertEquals(Optional.empty(), SignalCheck.problem(result(2.3, 0.3, 0), 1e-4),
                 "a gradient that fades toward the loss is not what this screen looks for");
         assertEquals(Optional.empty(), SignalCheck.problem(result(2.3), 1e-4), "no sites, nothing to judge");
+        // The upper bound: a gradient that explodes toward the input.
+        assertTrue(SignalCheck.problem(result(2.3, 500, 3, 0.01), 1e-4, 1e4).orElseThrow()
+                .startsWith("gradient at the first norm-act site is 5.0e+04 times that at the last at initialization (above 1.0e+04)"));
+        assertEquals(Optional.empty(), SignalCheck.problem(result(2.3, 500, 3, 0.01), 1e-4, 0), "0: no upper bound");
+        assertEquals(Optional.empty(), SignalCheck.problem(result(2.3, 50, 0.01), 1e-4, 1e4), "half the bound passes");
+        assertEquals(Optional.empty(), SignalCheck.problem(result(2.3, 0.3, 0), 1e-4, 1e4), "no gradient at the last site: nothing to compare");
+    }
+
+    private static EvaluationPipeline.Settings twoArchitectures(boolean signalOnQualityArchs) {
+        TrainConfig training = TrainConfig.defaults().withSteps(20).withBatchSize(32);
+        return new EvaluationPipeline.Settings(SearchSpace.BATCH_DEPENDENT, ScreeningTest.OPTIONS,
+                List.of(RESNET, Architectures.byName("mobilenetv2")), ScreeningTest.ARCH, training, 10, 0.2, 100, true, false,
+                QualityCheck.CHECKPOINT, null, FunctionalHash.TRAINING, SignalCheck.DEFAULT_MIN_GRADIENT_RATIO,
+                signalOnQualityArchs, SignalCheck.DEFAULT_MAX_GRADIENT_RATIO);
+    }
+
+    @Test
+    void everyArchitectureOfTheQualityProtocolIsScreenedWhenAsked() {
+        // An instance variance alone (runs19 #60): signal flows in the ResNet, none in MobileNetV2.
+        LayerGraph variance = g("{\"op\": \"var_hw\", \"in\": [0]}");
+        Verdict both = new EvaluationPipeline(twoArchitectures(true), ScreeningTest.DATA, (hash, id) -> java.util.OptionalLong.empty())
+                .evaluate(variance, 1);
+        assertEquals(Stage.SIGNAL, both.stage(), both.reason());
+        assertTrue(both.reason().startsWith("mobilenetv2: "), both.reason());
+        Verdict first = new EvaluationPipeline(twoArchitectures(false), ScreeningTest.DATA, (hash, id) -> java.util.OptionalLong.empty())
+                .evaluate(variance, 1);
+        assertTrue(first.stage() != Stage.SIGNAL, "screened on the first architecture only, it reaches the training stages: " + first.reason());
+        assertTrue(first.stageSeconds().containsKey("quality"), first.toString());
     }
 
     @Test
