@@ -11,7 +11,12 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.evonorm.layers.EvoNormB;
+import dev.evonorm.layers.EvoNormS;
+import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.layers.Layers;
+import dev.evonorm.layers.NativeKernels;
+import dev.evonorm.layers.NormActFactory;
 import dev.evonorm.layers.NormPosition;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +27,8 @@ import java.util.Map;
 
 /**
  * Forward+backward speed of the norm-act layers on a (64,32,32,32) float tensor in training mode:
- * DJL BatchNorm+ReLU, each hand-written EvoNorm and each graph form. One step is forward, then
+ * DJL BatchNorm+ReLU, each hand-written EvoNorm (the fused native kernels when loaded), the same
+ * blocks composed of DJL's ops ({@code -ops}) and each graph form. One step is forward, then
  * backward from a dense upstream gradient (input gradient included, as inside a network) in a
  * GradientCollector.
  * Layers are measured interleaved — one step of each, round after round — so that the machine's
@@ -34,6 +40,7 @@ public final class LayerBench {
 
     public static final List<String> LAYERS = List.of("bn-relu",
             "evonorm-b0", "evonorm-b1", "evonorm-b2", "evonorm-s0", "evonorm-s1", "evonorm-s2",
+            "evonorm-b0-ops", "evonorm-b1-ops", "evonorm-b2-ops", "evonorm-s0-ops", "evonorm-s1-ops", "evonorm-s2-ops",
             "evonorm-b0-graph", "evonorm-b1-graph", "evonorm-b2-graph", "evonorm-s0-graph", "evonorm-s1-graph", "evonorm-s2-graph");
 
     /**
@@ -59,21 +66,31 @@ public final class LayerBench {
             return medianMs.get(evonorm + "-graph") / medianMs.get(evonorm);
         }
 
+        /** median(evonorm-x-graph) / median(evonorm-x-ops): the graph form against the same op set. */
+        public double graphOverOps(String evonorm) {
+            Double ops = medianMs.get(evonorm + "-ops");
+            return ops == null ? Double.NaN : medianMs.get(evonorm + "-graph") / ops;
+        }
+
         /** A table for the terminal and docs/benchmarks.md. */
         public String report() {
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "layer forward+backward, input %s float32, training mode, %d warm-up + %d timed rounds (interleaved), %d intra-op threads%n",
                     shape, warmUp, iterations, threads));
             s.append("allocator: ").append(Allocator.inUse()).append(System.lineSeparator());
-            s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s %12s %12s%n", "layer", "median ms", "/ bn-relu", "graph / hand", "cpu ms", "cpu/bn-relu"));
+            s.append("EvoNorm kernels: ").append(NativeKernels.status().description()).append(System.lineSeparator());
+            s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s %12s %12s %12s%n", "layer", "median ms", "/ bn-relu", "graph / hand", "graph / ops", "cpu ms", "cpu/bn-relu"));
             for (Map.Entry<String, Double> e : medianMs.entrySet()) {
                 String name = e.getKey();
-                String ratio = name.endsWith("-graph")
-                        ? String.format(Locale.ROOT, "%.2f", graphOverHandWritten(name.substring(0, name.length() - 6)))
-                        : "";
+                boolean graph = name.endsWith("-graph");
+                String base = graph ? name.substring(0, name.length() - 6) : name;
+                String ratio = graph && medianMs.containsKey(base)
+                        ? String.format(Locale.ROOT, "%.2f", graphOverHandWritten(base)) : "";
+                String opsRatio = graph && medianMs.containsKey(base + "-ops")
+                        ? String.format(Locale.ROOT, "%.2f", graphOverOps(base)) : "";
                 double cpu = medianCpuMs.get(name);
-                s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s %12.2f %12.2f%n", name, e.getValue(),
-                        overBatchNormRelu(name), ratio, cpu, cpu / medianCpuMs.get("bn-relu")));
+                s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s %12s %12.2f %12.2f%n", name, e.getValue(),
+                        overBatchNormRelu(name), ratio, opsRatio, cpu, cpu / medianCpuMs.get("bn-relu")));
             }
             return s.toString();
         }
@@ -93,7 +110,7 @@ public final class LayerBench {
             NDArray upstream = manager.randomNormal(0f, 1f, shape, DataType.FLOAT32);
             List<Block> blocks = new ArrayList<>();
             for (String name : layers) {
-                Block block = Layers.factory(name).create((int) shape.get(1), NormPosition.NORM_ACT);
+                Block block = create(name, (int) shape.get(1));
                 block.initialize(manager, DataType.FLOAT32, shape);
                 blocks.add(block);
                 times.put(name, new double[iterations]);
@@ -121,6 +138,53 @@ public final class LayerBench {
         Map<String, Double> cpuMedians = new LinkedHashMap<>();
         cpuTimes.forEach((name, t) -> cpuMedians.put(name, median(t)));
         return new Result(shape, warmUp, iterations, JniUtils.getNumThreads(), medians, cpuMedians);
+    }
+
+    /**
+     * A layer by name; {@code evonorm-XX-ops} is the hand-written EvoNorm composed of DJL's ops even
+     * where the fused native kernels are loaded (the form every EvoNorm had before them).
+     */
+    static Block create(String name, int channels) {
+        return factory(name, LayerOptions.defaults()).create(channels, NormPosition.NORM_ACT);
+    }
+
+    /**
+     * The factory for a benchmark's layer name: every name {@link Layers#factory} knows, and
+     * {@code evonorm-b0-ops} … {@code evonorm-s2-ops} (see {@link #create}).
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static NormActFactory factory(String name, LayerOptions options) {
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("evonorm-") && lower.endsWith("-ops")) {
+            String member = lower.substring("evonorm-".length(), lower.length() - "-ops".length()).toUpperCase(Locale.ROOT);
+            for (EvoNormS.Variant v : EvoNormS.Variant.values()) {
+                if (v.name().equals(member)) {
+                    return composed(lower, () -> new EvoNormS(v, options, EvoNormS.Mode.FULL, false));
+                }
+            }
+            for (EvoNormB.Variant v : EvoNormB.Variant.values()) {
+                if (v.name().equals(member)) {
+                    return composed(lower, () -> new EvoNormB(v, options, false, false));
+                }
+            }
+        }
+        return Layers.factory(name, options);
+    }
+
+    /** A factory of a composed EvoNorm for the norm-act positions the benchmarks use. */
+    private static NormActFactory composed(String name, java.util.function.Supplier<Block> build) {
+        return new NormActFactory() {
+            @Override
+            public Block create(int channels, NormPosition position) {
+                return build.get();
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+        };
     }
 
     /**
@@ -167,10 +231,20 @@ public final class LayerBench {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** {@code LayerBench [warmUp] [iterations]}: prints the table. */
+    /** {@code LayerBench [warmUp] [iterations] [layer,layer,…]}: prints the table (bn-relu is always measured). */
     public static void main(String[] args) {
         int warmUp = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        System.out.print(run(warmUp, iterations).report());
+        List<String> layers = new ArrayList<>(List.of("bn-relu"));
+        if (args.length > 2) {
+            for (String name : args[2].split(",")) {
+                if (!name.isBlank() && !layers.contains(name.trim())) {
+                    layers.add(name.trim());
+                }
+            }
+        } else {
+            layers = LAYERS;
+        }
+        System.out.print(run(layers, new Shape(64, 32, 32, 32), warmUp, iterations).report());
     }
 }

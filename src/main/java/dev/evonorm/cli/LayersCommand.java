@@ -6,6 +6,7 @@ import dev.evonorm.graph.GraphJson;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.Primitive;
 import dev.evonorm.graph.PublishedGraphs;
+import dev.evonorm.layers.NativeKernels;
 import dev.evonorm.layers.LayerCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +37,9 @@ final class LayersCommand implements Runnable {
         out.println();
         out.println("batch = yes: a sample's output depends on the rest of the batch in training (running statistics at inference).");
         out.println("Any graph of the search space is a layer too: graph:<file.json> or graph:'{\"nodes\": [...]}'.");
+        NativeKernels.Status kernels = NativeKernels.status();
+        out.println("Hand-written EvoNorms: " + (kernels.loaded() ? "fused native kernels (docs/native-kernels.md)"
+                : "composed of DJL's ops; fused kernels " + kernels.description()));
         out.flush();
     }
 

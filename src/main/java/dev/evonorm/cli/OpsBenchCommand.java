@@ -2,6 +2,7 @@ package dev.evonorm.cli;
 
 import ai.djl.ndarray.types.Shape;
 import dev.evonorm.bench.Allocator;
+import dev.evonorm.bench.LayerBench;
 import dev.evonorm.bench.OpProfile;
 import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.layers.Layers;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ops", mixinStandardHelpOptions = true,
         description = {"Where a layer's forward+backward time goes, op by op (PyTorch's profiler): "
                 + "self time per step of each op, forward and backward, with its input shapes.",
-            "Any layer the factory knows: a name (evonorm-s0, bn-relu …) or graph:<file or JSON>."})
+            "Any layer the factory knows: a name (evonorm-s0, bn-relu …) or graph:<file or JSON>;"
+            + " evonorm-s0-ops … is a hand-written EvoNorm composed of DJL's ops instead of its fused kernel."})
 final class OpsBenchCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "LAYER", description = "Layers to profile, one after the other.")
     List<String> layers = new ArrayList<>();
@@ -58,7 +60,7 @@ final class OpsBenchCommand implements Runnable {
         // fails before any profiling.
         Map<String, NormActFactory> factories = new LinkedHashMap<>();
         for (String layer : layers) {
-            NormActFactory factory = Layers.factory(layer, options);
+            NormActFactory factory = LayerBench.factory(layer, options);
             factory.create((int) input.get(1), NormPosition.NORM_ACT);
             factories.put(layer, factory);
         }

@@ -24,6 +24,9 @@ import ai.djl.util.PairList;
  * r − x are all per-(n,c) affine maps of x, minus the left operand), a relu and an add for the
  * max, the quotient, and one fused pass for γ/β.
  * In affine-only mode (a NORM_ONLY position) it is x·γ + β.
+ *
+ * <p>By default all of that is one fused native kernel with its own backward ({@link NativeKernels})
+ * when that is loaded; {@code fusedKernels = false} keeps the composition of DJL's ops described above.
  */
 public class EvoNormB extends ChannelBlock {
 
@@ -37,12 +40,19 @@ public class EvoNormB extends ChannelBlock {
     private final Parameter gamma;
     private final Parameter beta;
     private final Parameter runningVar;
+    private final boolean fusedKernels;
 
     /**
      * @param affineOnly true at a NORM_ONLY position under the AFFINE or NORMALIZE policy (timm's
      *     B0 without activation is affine only too)
      */
     public EvoNormB(Variant variant, LayerOptions options, boolean affineOnly) {
+        this(variant, options, affineOnly, true);
+    }
+
+    /** @param fusedKernels false to compose DJL's ops even where the native kernels are loaded */
+    public EvoNormB(Variant variant, LayerOptions options, boolean affineOnly, boolean fusedKernels) {
+        this.fusedKernels = fusedKernels;
         this.variant = variant;
         this.options = options;
         this.affineOnly = affineOnly;
@@ -67,14 +77,24 @@ public class EvoNormB extends ChannelBlock {
         }
         float eps = (float) options.eps();
         Shape shape = x.getShape();
+        double bessel = options.besselRunningVar()
+                ? RunningStatistic.bessel(shape.get(0) * shape.get(2) * shape.get(3)) : 1.0;
+        if (fusedKernels && NativeKernels.accepts(x)) {
+            NDArray v = variant == Variant.B0 ? perChannel(store, v1, x, training) : null;
+            NDArray[] out = NativeKernels.evoNormB(x, v, g, b, RunningStatistic.asChannels(runningVar, x), variant,
+                    training, options.eps());
+            if (training) {
+                RunningStatistic.update(runningVar, out[1], options.runningDecay(), bessel);
+            }
+            out[1].close();
+            return new NDList(out[0]);
+        }
         Moments moments = new Moments(x);
         NDArray batchStd;
         if (training) {
             NDArray batchVar = Moments.variance(
                     Moments.overBatch(moments.mean()), Moments.overBatch(moments.meanOfSquares()));
-            double factor = options.besselRunningVar()
-                    ? RunningStatistic.bessel(shape.get(0) * shape.get(2) * shape.get(3)) : 1.0;
-            RunningStatistic.update(runningVar, batchVar, options.runningDecay(), factor);
+            RunningStatistic.update(runningVar, batchVar, options.runningDecay(), bessel);
             batchStd = batchVar.add(eps).sqrt();
         } else {
             batchStd = RunningStatistic.asChannels(runningVar, x).add(eps).sqrt();

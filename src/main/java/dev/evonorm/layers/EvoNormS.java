@@ -18,7 +18,9 @@ import ai.djl.util.PairList;
  * Modes: {@link Mode#FULL}; {@link Mode#NORMALIZE} (timm's "a" variants without activation:
  * x / group statistic · γ + β); {@link Mode#AFFINE} (official NORM_ONLY: x·γ + β).
  *
- * <p>The division by the per-(n,c) group statistic and the γ/β affine fold into one per-(n,c)
+ * <p>By default the layer runs as one fused native kernel with its own backward ({@link NativeKernels})
+ * when that is loaded; otherwise, or when built with {@code fusedKernels = false}, it composes DJL's
+ * ops: the division by the per-(n,c) group statistic and the γ/β affine fold into one per-(n,c)
  * scale γ/d and shift β, applied in one fused pass; the statistics cost one sum and one sum of products.
  */
 public class EvoNormS extends ChannelBlock {
@@ -35,8 +37,15 @@ public class EvoNormS extends ChannelBlock {
     private final Parameter v1;
     private final Parameter gamma;
     private final Parameter beta;
+    private final boolean fusedKernels;
 
     public EvoNormS(Variant variant, LayerOptions options, Mode mode) {
+        this(variant, options, mode, true);
+    }
+
+    /** @param fusedKernels false to compose DJL's ops even where the native kernels are loaded */
+    public EvoNormS(Variant variant, LayerOptions options, Mode mode, boolean fusedKernels) {
+        this.fusedKernels = fusedKernels;
         this.variant = variant;
         this.options = options;
         this.mode = mode;
@@ -66,6 +75,12 @@ public class EvoNormS extends ChannelBlock {
             return new NDList(ChannelAffine.apply(x, g, b));
         }
         int groups = options.groups().groupsFor((int) x.getShape().get(1));
+        if (fusedKernels && NativeKernels.accepts(x)) {
+            NativeKernels.Gate gate = mode == Mode.NORMALIZE ? NativeKernels.Gate.NONE
+                    : variant == Variant.S0 ? NativeKernels.Gate.SCALED : NativeKernels.Gate.SELF;
+            NDArray v = gate == NativeKernels.Gate.SCALED ? perChannel(store, v1, x, training) : null;
+            return new NDList(NativeKernels.evoNormS(x, v, g, b, groups, options.eps(), gate, variant == Variant.S2));
+        }
         Moments moments = new Moments(x);
         NDArray meanOfSquares = Moments.overGroups(moments.meanOfSquares(), groups);
         NDArray denominator = variant == Variant.S2
