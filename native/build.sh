@@ -62,14 +62,25 @@ else
     if [ ! -f "$deb" ] || ! echo "$deb_sha256  $deb" | sha256sum -c --status; then
       command -v curl >/dev/null 2>&1 || skip "no curl to fetch Debian's libtorch-dev headers"
       fetched=""
-      for base in http://deb.debian.org/debian https://snapshot.debian.org/archive/debian/20250722T000000Z; do
-        if curl -fsSL --retry 2 -o "$deb.part" "$base/pool/main/p/pytorch/$deb_name" \
-            && echo "$deb_sha256  $deb.part" | sha256sum -c --status; then
-          mv "$deb.part" "$deb"; fetched=yes; break
+      if curl -fsL --retry 2 -o "$deb.part" "https://deb.debian.org/debian/pool/main/p/pytorch/$deb_name" \
+          && echo "$deb_sha256  $deb.part" | sha256sum -c --status; then
+        mv "$deb.part" "$deb"; fetched=yes
+      else
+        # Debian may have replaced that build in trixie by a later 2.6.x one (same headers but for
+        # Debian's patches): take the one trixie lists now, checked against the SHA-256 in its index.
+        entry="$(curl -fsSL --retry 2 https://deb.debian.org/debian/dists/trixie/main/binary-amd64/Packages.xz 2>/dev/null \
+          | xz -dc 2>/dev/null | awk '/^Package: libtorch-dev$/ { on = 1 } on && /^Version: 2\.6\./ { ok = 1 }
+              on && /^Filename:/ { file = $2 } on && /^SHA256:/ { sum = $2 } on && /^$/ { if (ok) { print file, sum; exit } on = ok = 0 }')"
+        if [ -n "$entry" ]; then
+          deb_name="$(basename "${entry%% *}")"; deb_sha256="${entry##* }"; deb="$cache/$deb_name"
+          if curl -fsSL --retry 2 -o "$deb.part" "https://deb.debian.org/debian/${entry%% *}" \
+              && echo "$deb_sha256  $deb.part" | sha256sum -c --status; then
+            mv "$deb.part" "$deb"; fetched=yes
+          fi
         fi
-      done
+      fi
       rm -f "$deb.part"
-      [ -n "$fetched" ] || skip "could not download $deb_name from Debian"
+      [ -n "$fetched" ] || skip "could not download Debian's libtorch-dev 2.6 headers (deb.debian.org)"
     fi
     rm -rf "$headers.tmp" && mkdir -p "$headers.tmp"
     (cd "$headers.tmp" && ar x "$deb" && tar -xf data.tar.* ./usr/include) >/dev/null 2>&1 \
