@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds libevonorm_torch.so, the fused EvoNorm kernels (evonorm_kernels.cpp), into DIR.
+# Builds libevonorm_torch.so, the fused EvoNorm kernels (evonorm_kernels.cpp) and the fused graph
+# executor (evonorm_graph.cpp), into DIR.
 #
 #   native/build.sh DIR
 #
@@ -26,7 +27,8 @@ set -uo pipefail
 
 out="${1:?usage: native/build.sh OUTPUT_DIR}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-source_file="$here/evonorm_kernels.cpp"
+sources=("$here/evonorm_kernels.cpp" "$here/evonorm_graph.cpp")
+own_headers=("$here/native_common.h")
 library="$out/libevonorm_torch.so"
 
 skip() {
@@ -42,9 +44,11 @@ esac
 [ "${EVONORM_NATIVE_BUILD:-on}" = "off" ] && skip "EVONORM_NATIVE_BUILD=off"
 command -v g++ >/dev/null 2>&1 || skip "no g++; install g++ to get them"
 
-if [ -f "$library" ] && [ "$library" -nt "$source_file" ] && [ "$library" -nt "${BASH_SOURCE[0]}" ]; then
-  exit 0
-fi
+up_to_date=yes
+for file in "${sources[@]}" "${own_headers[@]}" "${BASH_SOURCE[0]}"; do
+  [ -f "$library" ] && [ "$library" -nt "$file" ] || up_to_date=""
+done
+[ -n "$up_to_date" ] && exit 0
 
 cache="${EVONORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/evonorm}"
 include_flags=()
@@ -121,7 +125,7 @@ java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac 
 
 if ! g++ -std=c++17 -O3 -fno-trapping-math -fno-math-errno -fopenmp -fPIC -shared -D_GLIBCXX_USE_CXX11_ABI=1 -w \
     -I"$java_home/include" -I"$java_home/include/linux" "${include_flags[@]}" \
-    "$source_file" -o "$library.tmp" \
+    "${sources[@]}" -o "$library.tmp" \
     -L"$build/stubs" -Wl,--no-as-needed -ltorch_cpu -lc10 -Wl,--as-needed \
     > "$build/compile.log" 2>&1; then
   skip "g++ failed, see $build/compile.log"

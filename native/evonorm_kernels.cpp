@@ -19,6 +19,8 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include "native_common.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -43,23 +45,7 @@ using torch::autograd::variable_list;
 __attribute__((always_inline)) inline float exp_approx(float x) {
     x = x < -80.0f ? -80.0f : x;
     x = 80.0f < x ? 80.0f : x;
-    // n = round(x / ln 2) by the 1.5·2^23 trick (the sum's last mantissa bits are the rounded value).
-    const float shifted = x * 1.44269504088896341f + 12582912.0f;
-    const float nf = shifted - 12582912.0f;
-    const int n = static_cast<int>(nf);
-    float r = x - nf * 0.693359375f;
-    r = r - nf * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    int bits = (n + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return evonorm_native::exp_core(x);
 }
 
 __attribute__((always_inline)) inline float sigmoid(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
@@ -208,10 +194,7 @@ void b_row_backward(const float* x, const float* gy, float* gx, int64_t hw, floa
 
 // ---------------------------------------------------------------------------------------------
 
-// PyTorch's intra-op thread count (DJL's ai.djl.pytorch.num_threads): OpenMP's own default is per
-// calling thread (all cores unless OMP_NUM_THREADS is set), which would oversubscribe a process
-// that asked PyTorch for fewer threads. Inside another parallel region, one.
-int threads() { return at::in_parallel_region() ? 1 : std::max(1, at::get_num_threads()); }
+using evonorm_native::threads;
 
 void check_input(const at::Tensor& x) {
     TORCH_CHECK(x.dim() == 4, "evonorm native kernels need an NCHW tensor, got ", x.dim(), " dimensions");
@@ -538,24 +521,19 @@ struct EvoNormBFunction : public torch::autograd::Function<EvoNormBFunction> {
 // ---------------------------------------------------------------------------------------------
 // JNI. Exceptions become Java RuntimeExceptions with the message; 0 is returned then.
 
-const at::Tensor& tensor(jlong handle) { return *reinterpret_cast<const at::Tensor*>(handle); }
+using evonorm_native::tensor;
+using evonorm_native::throw_java;
+using evonorm_native::to_handle;
 
 // An absent parameter (v1 outside S0/B0) as an empty tensor: autograd's bookkeeping of a custom
 // function's inputs needs every tensor argument to be defined.
 at::Tensor optional_tensor(jlong handle) { return handle == 0 ? at::empty({0}, at::kFloat) : tensor(handle); }
 
-jlong to_handle(const at::Tensor& t) { return reinterpret_cast<jlong>(new at::Tensor(t)); }
-
-void throw_java(JNIEnv* env, const char* message) {
-    jclass type = env->FindClass("java/lang/RuntimeException");
-    if (type != nullptr) env->ThrowNew(type, message);
-}
-
 }  // namespace
 
 extern "C" {
 
-JNIEXPORT jint JNICALL Java_dev_evonorm_layers_NativeKernels_abiVersion(JNIEnv*, jclass) { return 1; }
+JNIEXPORT jint JNICALL Java_dev_evonorm_layers_NativeKernels_abiVersion(JNIEnv*, jclass) { return 2; }
 
 JNIEXPORT jlong JNICALL Java_dev_evonorm_layers_NativeKernels_evoNormS(JNIEnv* env, jclass, jlong x, jlong v,
         jlong gamma, jlong beta, jint groups, jdouble eps, jint gate, jboolean meanOfSquares) {
@@ -576,11 +554,7 @@ JNIEXPORT jlongArray JNICALL Java_dev_evonorm_layers_NativeKernels_evoNormB(JNIE
         variable_list out = EvoNormBFunction::apply(tensor(x), optional_tensor(v), tensor(gamma), tensor(beta),
                                                     tensor(runningVar), static_cast<int64_t>(variant),
                                                     training == JNI_TRUE, static_cast<double>(eps));
-        jlong handles[2] = {to_handle(out[0]), to_handle(out[1])};
-        jlongArray result = env->NewLongArray(2);
-        if (result == nullptr) return nullptr;
-        env->SetLongArrayRegion(result, 0, 2, handles);
-        return result;
+        return evonorm_native::handle_pair(env, out[0], out[1]);
     } catch (const std::exception& e) {
         throw_java(env, e.what());
         return nullptr;

@@ -11,8 +11,10 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.layers.EvoNormB;
 import dev.evonorm.layers.EvoNormS;
+import dev.evonorm.layers.GraphBlock;
 import dev.evonorm.layers.LayerOptions;
 import dev.evonorm.layers.Layers;
 import dev.evonorm.layers.NativeKernels;
@@ -41,7 +43,9 @@ public final class LayerBench {
     public static final List<String> LAYERS = List.of("bn-relu",
             "evonorm-b0", "evonorm-b1", "evonorm-b2", "evonorm-s0", "evonorm-s1", "evonorm-s2",
             "evonorm-b0-ops", "evonorm-b1-ops", "evonorm-b2-ops", "evonorm-s0-ops", "evonorm-s1-ops", "evonorm-s2-ops",
-            "evonorm-b0-graph", "evonorm-b1-graph", "evonorm-b2-graph", "evonorm-s0-graph", "evonorm-s1-graph", "evonorm-s2-graph");
+            "evonorm-b0-graph", "evonorm-b1-graph", "evonorm-b2-graph", "evonorm-s0-graph", "evonorm-s1-graph", "evonorm-s2-graph",
+            "evonorm-b0-graph-ops", "evonorm-b1-graph-ops", "evonorm-b2-graph-ops", "evonorm-s0-graph-ops",
+            "evonorm-s1-graph-ops", "evonorm-s2-graph-ops");
 
     /**
      * @param shape the input shape
@@ -82,12 +86,13 @@ public final class LayerBench {
             s.append(String.format(Locale.ROOT, "%-18s %10s %12s %16s %12s %12s %12s%n", "layer", "median ms", "/ bn-relu", "graph / hand", "graph / ops", "cpu ms", "cpu/bn-relu"));
             for (Map.Entry<String, Double> e : medianMs.entrySet()) {
                 String name = e.getKey();
-                boolean graph = name.endsWith("-graph");
-                String base = graph ? name.substring(0, name.length() - 6) : name;
+                boolean graph = name.endsWith("-graph") || name.endsWith("-graph-ops");
+                String base = name.endsWith("-graph") ? name.substring(0, name.length() - 6)
+                        : graph ? name.substring(0, name.length() - 10) : name;
                 String ratio = graph && medianMs.containsKey(base)
-                        ? String.format(Locale.ROOT, "%.2f", graphOverHandWritten(base)) : "";
+                        ? String.format(Locale.ROOT, "%.2f", e.getValue() / medianMs.get(base)) : "";
                 String opsRatio = graph && medianMs.containsKey(base + "-ops")
-                        ? String.format(Locale.ROOT, "%.2f", graphOverOps(base)) : "";
+                        ? String.format(Locale.ROOT, "%.2f", e.getValue() / medianMs.get(base + "-ops")) : "";
                 double cpu = medianCpuMs.get(name);
                 s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s %12s %12.2f %12.2f%n", name, e.getValue(),
                         overBatchNormRelu(name), ratio, opsRatio, cpu, cpu / medianCpuMs.get("bn-relu")));
@@ -156,6 +161,11 @@ public final class LayerBench {
      */
     public static NormActFactory factory(String name, LayerOptions options) {
         String lower = name.trim().toLowerCase(Locale.ROOT);
+        if (lower.endsWith("-graph-ops")) {
+            String base = lower.substring(0, lower.length() - "-ops".length());
+            LayerGraph graph = Layers.graphOf(base).orElseThrow(() -> new IllegalArgumentException("unknown layer " + name));
+            return composed(lower, () -> new GraphBlock(graph, options, false));
+        }
         if (lower.startsWith("evonorm-") && lower.endsWith("-ops")) {
             String member = lower.substring("evonorm-".length(), lower.length() - "-ops".length()).toUpperCase(Locale.ROOT);
             for (EvoNormS.Variant v : EvoNormS.Variant.values()) {

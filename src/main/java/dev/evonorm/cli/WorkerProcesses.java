@@ -24,10 +24,11 @@ final class WorkerProcesses {
     static List<String> command() {
         List<String> c = new ArrayList<>();
         c.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        // The parent's DJL settings (offline mode, cache folders) and heap limit carry over.
+        // The parent's DJL settings (offline mode, cache folders), evonorm's own (-Devonorm.native=off …)
+        // and heap limit carry over.
         for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             boolean djlSetting = arg.startsWith("-Dai.djl.") && !arg.startsWith("-Dai.djl.pytorch.num_");
-            if (djlSetting || arg.startsWith("-Xmx")) {
+            if (djlSetting || arg.startsWith("-Devonorm.") || arg.startsWith("-Xmx")) {
                 c.add(arg);
             }
         }

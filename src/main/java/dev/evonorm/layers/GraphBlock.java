@@ -1,6 +1,7 @@
 package dev.evonorm.layers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -53,8 +54,20 @@ public class GraphBlock extends ChannelBlock {
     private final Parameter gamma;
     private final Parameter beta;
     private final Map<Integer, Parameter> runningStats = new LinkedHashMap<>();
+    private final boolean fusedKernels;
+    private GraphStages trainingStages;
+    private GraphStages inferenceStages;
 
     public GraphBlock(LayerGraph graph, LayerOptions options) {
+        this(graph, options, true);
+    }
+
+    /**
+     * @param fusedKernels false to compose DJL's ops even where the fused graph executor is loaded
+     *     ({@link NativeKernels}; the full-size part of the graph then runs in a few native passes)
+     */
+    public GraphBlock(LayerGraph graph, LayerOptions options, boolean fusedKernels) {
+        this.fusedKernels = fusedKernels;
         this.graph = graph;
         this.options = options;
         this.live = graph.liveNodes();
@@ -100,6 +113,13 @@ public class GraphBlock extends ChannelBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        if (fusedKernels && x.getShape().dimension() == 4 && x.getShape().get(2) * x.getShape().get(3) > 1
+                && NativeKernels.acceptsGraphs(x)) {
+            GraphStages stages = stages(training);
+            if (stages.usable()) {
+                return new NDList(fusedForward(stages, store, x, training));
+            }
+        }
         Evaluation evaluation = new Evaluation(store, x, training);
         int output = graph.outputIndex();
         GraphValue out = evaluation.value(output);
@@ -118,6 +138,60 @@ public class GraphBlock extends ChannelBlock {
         return new NDList(y);
     }
 
+    private GraphStages stages(boolean training) {
+        if (training) {
+            if (trainingStages == null) {
+                trainingStages = GraphStages.plan(graph, true, GraphStages.valueNonNegative(graph, nonNegative));
+            }
+            return trainingStages;
+        }
+        if (inferenceStages == null) {
+            inferenceStages = GraphStages.plan(graph, false, GraphStages.valueNonNegative(graph, nonNegative));
+        }
+        return inferenceStages;
+    }
+
+    /**
+     * The forward pass with the fused graph executor: the full-size nodes in native stages, the
+     * reduced ones (aggregates from the stages' moments, running statistics, ops on statistics)
+     * by the same {@link Evaluation} as the composed path.
+     */
+    private NDArray fusedForward(GraphStages stages, ParameterStore store, NDArray x, boolean training) {
+        Evaluation evaluation = new Evaluation(store, x, training);
+        NDArray g = perChannel(store, gamma, x, training);
+        NDArray b = perChannel(store, beta, x, training);
+        long n = x.getShape().get(0);
+        long c = x.getShape().get(1);
+        NDArray y = null;
+        // Each stage but the last passes x through; the next stage reads it from there (see
+        // native/evonorm_graph.cpp), so that x's gradient is summed inside the stages' backward.
+        NDArray input = x;
+        for (GraphStages.Stage stage : stages.stages()) {
+            NDArray reduced;
+            if (stage.reducedNodes().length == 0) {
+                reduced = x.getManager().zeros(new Shape(0, n * c));
+            } else {
+                NDList parts = new NDList();
+                for (int node : stage.reducedNodes()) {
+                    parts.add(evaluation.tensor(node).broadcast(n, c, 1, 1).reshape(1, n * c));
+                }
+                reduced = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+            }
+            NDArray[] out = NativeKernels.graphStage(input, reduced, g, b, stage.code(), stage.momentSlots(), stage.outputSlot());
+            for (int m = 0; m < stage.momentNodes().length; m++) {
+                NDArray mean = out[1].get(m, 0).reshape(n, c, 1, 1);
+                NDArray meanOfSquares = out[1].get(m, 1).reshape(n, c, 1, 1);
+                evaluation.provideMoments(stage.momentNodes()[m], Moments.of(mean, meanOfSquares));
+            }
+            if (stage.outputSlot() >= 0) {
+                y = out[0];
+            } else {
+                input = out[0];
+            }
+        }
+        return y;
+    }
+
     /** One forward pass: node values by index, computed on demand, live nodes only. */
     private final class Evaluation {
         private final ParameterStore store;
@@ -127,6 +201,8 @@ public class GraphBlock extends ChannelBlock {
         private final NDManager manager;
         private final GraphValue[] values;
         private final Map<Integer, Moments> moments = new HashMap<>();
+        /** Moments of full nodes computed by the fused executor: their values are never built here. */
+        private final Map<Integer, Moments> providedMoments = new HashMap<>();
 
         Evaluation(ParameterStore store, NDArray x, boolean training) {
             this.store = store;
@@ -135,6 +211,10 @@ public class GraphBlock extends ChannelBlock {
             this.inputShape = x.getShape();
             this.manager = x.getManager();
             this.values = new GraphValue[graph.size()];
+        }
+
+        void provideMoments(int index, Moments m) {
+            providedMoments.put(index, m);
         }
 
         GraphValue value(int index) {
@@ -266,10 +346,14 @@ public class GraphBlock extends ChannelBlock {
                 NDArray running = RunningStatistic.asChannels(runningStats.get(index), x);
                 return GraphValue.of(variance ? running.add(eps) : running, nonNegative[index]);
             }
-            GraphValue input = value(inputIndex);
             NDArray mean;
             NDArray meanOfSquares = null;
-            if (input.isDeferredSquare() && !variance) {
+            Moments provided = providedMoments.get(inputIndex);
+            if (provided != null) {
+                mean = provided.mean();
+                meanOfSquares = variance ? provided.meanOfSquares() : null;
+            } else if (value(inputIndex).isDeferredSquare() && !variance) {
+                GraphValue input = value(inputIndex);
                 // μ(v²) directly from v's moments (one product-and-sum pass, v² never built). The variance of
                 // v² would need μ(v⁴): then v² is materialized like any value.
                 mean = momentsOf(input.squareOf()).meanOfSquares();

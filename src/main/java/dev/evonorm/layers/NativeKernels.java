@@ -32,7 +32,7 @@ import java.util.Locale;
  */
 public final class NativeKernels {
     private static final String RESOURCE = "/dev/evonorm/native/linux-x86_64/libevonorm_torch.so";
-    private static final int ABI_VERSION = 1;
+    private static final int ABI_VERSION = 2;
 
     private static volatile Status status;
 
@@ -136,6 +136,27 @@ public final class NativeKernels {
     }
 
     /**
+     * Whether GraphBlock may run {@code x} with the fused graph executor: as {@link #accepts}, unless
+     * {@code -Devonorm.native.graphs=off}.
+     */
+    static boolean acceptsGraphs(NDArray x) {
+        String setting = System.getProperty("evonorm.native.graphs", "on").trim().toLowerCase(Locale.ROOT);
+        return !(setting.equals("off") || setting.equals("false")) && accepts(x);
+    }
+
+    /**
+     * One stage of a graph (native/evonorm_graph.cpp, GraphStages): the program {@code code} over x
+     * and the reduced inputs (K, N·C); returns the output with γ/β (when {@code outputSlot} ≥ 0,
+     * else an empty array) and the moments (M, 2, N·C) of the slots in {@code momentSlots}.
+     */
+    static NDArray[] graphStage(NDArray x, NDArray reduced, NDArray gamma, NDArray beta, int[] code, int[] momentSlots,
+            int outputSlot) {
+        long[] out = graphStage(handle(x), handle(reduced), handle(gamma), handle(beta), code, momentSlots, outputSlot);
+        PtNDManager manager = (PtNDManager) x.getManager();
+        return new NDArray[] {new PtNDArray(manager, out[0]), new PtNDArray(manager, out[1])};
+    }
+
+    /**
      * EvoNorm-S: {@code num(x) / d · γ + β} with d the group std (√(var + eps)) or, with
      * {@code meanOfSquares}, √μ(x²); all per-channel arrays hold C values (any shape).
      */
@@ -166,6 +187,9 @@ public final class NativeKernels {
 
     private static native long evoNormS(long x, long v, long gamma, long beta, int groups, double eps, int gate,
             boolean meanOfSquares);
+
+    private static native long[] graphStage(long x, long reduced, long gamma, long beta, int[] code, int[] momentSlots,
+            int outputSlot);
 
     private static native long[] evoNormB(long x, long v, long gamma, long beta, long runningVar, int variant,
             boolean training, double eps);
