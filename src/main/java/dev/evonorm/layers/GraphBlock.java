@@ -231,9 +231,9 @@ public class GraphBlock extends ChannelBlock {
                 case LayerGraph.ZERO:
                     return GraphValue.of(manager.zeros(new Shape(1, 1, 1, 1)), true);
                 case LayerGraph.V0:
-                    return GraphValue.of(perChannel(store, v0, x, training), false);
+                    return GraphValue.of(ownGradient(perChannel(store, v0, x, training)), false);
                 case LayerGraph.V1:
-                    return GraphValue.of(perChannel(store, v1, x, training), false);
+                    return GraphValue.of(ownGradient(perChannel(store, v1, x, training)), false);
                 default:
                     break;
             }
@@ -246,6 +246,19 @@ public class GraphBlock extends ChannelBlock {
                 return unary(op, node.left());
             }
             return binary(op, node.left(), node.right());
+        }
+
+        /**
+         * {@code v·1}: the parameter's gradient then arrives in a buffer of its own. Without it, in a
+         * graph where v0 and v1 meet in a sum (x + v0 + v1), the sum's backward hands both the same
+         * gradient tensor, PyTorch's first accumulation adopts it as both parameters' .grad, and
+         * from then on — DJL zeroing and accumulating gradients in place — each parameter's
+         * gradient is the sum of both (measured: 18, then 36 per channel, where 18 is right; the
+         * optimizer's in-place zeroing after the first parameter's update then left the second
+         * one none). Costs one C-element product each way.
+         */
+        private NDArray ownGradient(NDArray parameterView) {
+            return EngineScalars.multiply(parameterView, 1.0);
         }
 
         /** Node {@code index}'s tensor; deferred work is done once and the result kept. */
