@@ -285,7 +285,6 @@ struct Program {
     int64_t output;                 // the slot written as the output (with γ/β), or −1
 
     int64_t size() const { return static_cast<int64_t>(code.size() / 3); }
-    bool reduced(int64_t slot) const { return slot >= 1 && slot <= reduced_count; }
     int64_t slots() const { return 1 + reduced_count + size(); }
 };
 

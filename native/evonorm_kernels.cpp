@@ -427,7 +427,7 @@ struct EvoNormBFunction : public torch::autograd::Function<EvoNormBFunction> {
             b_row_forward(px + row * hw, py + row * hw, hw, static_cast<float>(p), nan_if(a, static_cast<float>(q)),
                           a, pg[ch], pb[ch]);
         }
-        ctx->save_for_backward({x, rows, chans, w, g});
+        ctx->save_for_backward({x, rows, chans, g});  // v1 is in `rows` (p of u = p·x + q)
         ctx->saved_data["variant"] = variant;
         ctx->saved_data["training"] = training;
         ctx->saved_data["v_shape"] = v.defined() ? v.sizes().vec() : std::vector<int64_t>{};
@@ -442,8 +442,7 @@ struct EvoNormBFunction : public torch::autograd::Function<EvoNormBFunction> {
         const at::Tensor& x = saved[0];
         const at::Tensor& rows = saved[1];
         const at::Tensor& chans = saved[2];
-        const at::Tensor& w = saved[3];
-        const at::Tensor& g = saved[4];
+        const at::Tensor& g = saved[3];
         const int64_t variant = ctx->saved_data["variant"].toInt();
         const bool training = ctx->saved_data["training"].toBool();
         const int64_t n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3);
