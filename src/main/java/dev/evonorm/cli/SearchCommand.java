@@ -151,6 +151,13 @@ final class SearchCommand implements Runnable {
                     + "2026-12-02 (night) (default: ${DEFAULT-VALUE}).")
     double signalMaxRatio;
 
+    @Option(names = "--graph-executor", defaultValue = "native", paramLabel = "native|composed",
+            description = "How candidate layers run: 'native', on the fused graph executor where it is built "
+                    + "(docs/native-kernels.md), or 'composed' of DJL's ops, as runs made before 2026-12-03; stored with "
+                    + "the run, so that a resume keeps the arithmetic its functional hashes were made with "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String graphExecutor;
+
     @Option(names = "--stability-steps", defaultValue = "100", description = "Adversarial steps of the stability protocol; 0 disables it (default: ${DEFAULT-VALUE}).")
     int stabilitySteps;
 
@@ -191,7 +198,7 @@ final class SearchCommand implements Runnable {
             {"--quality-examples", "quality_examples"}, {"--quality-everywhere", "quality_everywhere"},
             {"--quality-archs", "quality_archs"}, {"--quality-check", "quality_check"},
             {"--functional-hash", "functional_hash"}, {"--signal-threshold", "signal_threshold"},
-            {"--signal-archs", "signal_archs"}, {"--signal-max-ratio", "signal_max_ratio"},
+            {"--signal-archs", "signal_archs"}, {"--signal-max-ratio", "signal_max_ratio"}, {"--graph-executor", "graph_executor"},
             {"--stability-steps", "stability_steps"}, {"--stability-threshold", "stability_threshold"}, {"--steps", "steps"},
             {"--batch-size", "batch_size"}, {"--lr", "lr"}, {"--train-seed", "train_seed"}, {"--width", "width"},
             {"--depth", "depth"}, {"--dataset", "dataset"}, {"--data", "data"}, {"--validation", "validation"},
@@ -347,6 +354,7 @@ final class SearchCommand implements Runnable {
         m.put("signal_threshold", Double.toString(signalThreshold));
         m.put("signal_archs", signalArchs.trim().toLowerCase(java.util.Locale.ROOT));
         m.put("signal_max_ratio", Double.toString(signalMaxRatio));
+        m.put("graph_executor", graphExecutor.trim().toLowerCase(java.util.Locale.ROOT));
         m.put("stability_steps", Integer.toString(stabilitySteps));
         m.put("stability_threshold", Double.toString(stabilityThreshold));
         m.put("steps", Integer.toString(steps));
@@ -413,6 +421,7 @@ final class SearchCommand implements Runnable {
             throw new UserInputException("--signal-threshold must be at least 0 (0 skips the signal screen) and below 1, got " + signal);
         }
         s.signalOnQualityArchs();
+        s.nativeGraphExecutor();
         double max = s.signalMaxRatio();
         if (!(max == 0 || max > 1)) {
             throw new UserInputException("--signal-max-ratio must be 0 (no upper bound) or above 1, got " + max);

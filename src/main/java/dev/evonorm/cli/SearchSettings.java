@@ -51,7 +51,7 @@ record SearchSettings(Map<String, String> values) {
             Map.entry("functional_hash", FunctionalHash.OUTPUTS.token()), Map.entry("quality_archs", "first"),
             Map.entry("quality_check", QualityCheck.SEPARATE.token()), Map.entry("augment", Augmentation.DEFAULT_TOKEN),
             Map.entry("evolve_from", "full"), Map.entry("signal_threshold", "0"), Map.entry("dedupe", Dedupe.STRUCTURE.token()),
-            Map.entry("signal_archs", "first"), Map.entry("signal_max_ratio", "0"));
+            Map.entry("signal_archs", "first"), Map.entry("signal_max_ratio", "0"), Map.entry("graph_executor", "composed"));
 
     /** The stored value, or for a setting added later what a run made before it did. */
     String stored(String key) {
@@ -124,7 +124,8 @@ record SearchSettings(Map<String, String> values) {
 
     LayerOptions layerOptions() {
         return LayerOptions.defaults().withEps(Double.parseDouble(get("eps"))).withGroups(LayerSettings.parseGroups(get("groups")))
-                .withNormOnly(NormOnlyPolicy.valueOf(get("norm_only").toUpperCase(Locale.ROOT)));
+                .withNormOnly(NormOnlyPolicy.valueOf(get("norm_only").toUpperCase(Locale.ROOT)))
+                .withFusedGraphs(nativeGraphExecutor());
     }
 
     DataConfig dataConfig() {
@@ -170,6 +171,15 @@ record SearchSettings(Map<String, String> values) {
     /** The signal screen's gradient ratio; runs made before it existed have 0 (no screen). */
     double signalThreshold() {
         return storedNumber("signal_threshold", "--signal-threshold", "1e-4, or 0 to skip the screen");
+    }
+
+    /**
+     * Whether candidate layers run on the fused graph executor ('native', where it is built) or
+     * compose DJL's ops ('composed', as every run made before 2026-12-03: its stored functional
+     * hashes were computed that way).
+     */
+    boolean nativeGraphExecutor() {
+        return storedChoice("graph_executor", "--graph-executor", "native", "composed");
     }
 
     /** Whether the quality protocol trains on every search architecture ('all') or the first only. */

@@ -58,8 +58,9 @@ public class GraphBlock extends ChannelBlock {
     private GraphStages trainingStages;
     private GraphStages inferenceStages;
 
+    /** Runs on the fused graph executor where it is loaded, unless {@code options.fusedGraphs()} is false. */
     public GraphBlock(LayerGraph graph, LayerOptions options) {
-        this(graph, options, true);
+        this(graph, options, options.fusedGraphs());
     }
 
     /**

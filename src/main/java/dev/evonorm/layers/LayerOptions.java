@@ -10,9 +10,12 @@ package dev.evonorm.layers;
  * @param besselRunningVar when true the running variance is fed the unbiased batch variance
  *     n/(n−1)·var (timm's B0); the batch variance used in training stays the biased one
  * @param normOnly what EvoNorm and graph layers become at a {@link NormPosition#NORM_ONLY} position
+ * @param fusedGraphs whether graph layers run on the fused graph executor where it is loaded
+ *     ({@link NativeKernels}; true by default) or compose DJL's ops (a search made before the
+ *     executor keeps that arithmetic)
  */
 public record LayerOptions(double eps, GroupSpec groups, double runningDecay, boolean besselRunningVar,
-        NormOnlyPolicy normOnly) {
+        NormOnlyPolicy normOnly, boolean fusedGraphs) {
 
     public LayerOptions {
         if (!(eps >= 0) || Double.isInfinite(eps)) {
@@ -29,27 +32,35 @@ public record LayerOptions(double eps, GroupSpec groups, double runningDecay, bo
         }
     }
 
+    public LayerOptions(double eps, GroupSpec groups, double runningDecay, boolean besselRunningVar, NormOnlyPolicy normOnly) {
+        this(eps, groups, runningDecay, besselRunningVar, normOnly, true);
+    }
+
     public static LayerOptions defaults() {
         return new LayerOptions(1e-5, GroupSpec.defaults(), 0.9, false, NormOnlyPolicy.AFFINE);
     }
 
     public LayerOptions withEps(double value) {
-        return new LayerOptions(value, groups, runningDecay, besselRunningVar, normOnly);
+        return new LayerOptions(value, groups, runningDecay, besselRunningVar, normOnly, fusedGraphs);
     }
 
     public LayerOptions withGroups(GroupSpec value) {
-        return new LayerOptions(eps, value, runningDecay, besselRunningVar, normOnly);
+        return new LayerOptions(eps, value, runningDecay, besselRunningVar, normOnly, fusedGraphs);
     }
 
     public LayerOptions withRunningDecay(double value) {
-        return new LayerOptions(eps, groups, value, besselRunningVar, normOnly);
+        return new LayerOptions(eps, groups, value, besselRunningVar, normOnly, fusedGraphs);
     }
 
     public LayerOptions withBesselRunningVar(boolean value) {
-        return new LayerOptions(eps, groups, runningDecay, value, normOnly);
+        return new LayerOptions(eps, groups, runningDecay, value, normOnly, fusedGraphs);
     }
 
     public LayerOptions withNormOnly(NormOnlyPolicy value) {
-        return new LayerOptions(eps, groups, runningDecay, besselRunningVar, value);
+        return new LayerOptions(eps, groups, runningDecay, besselRunningVar, value, fusedGraphs);
+    }
+
+    public LayerOptions withFusedGraphs(boolean value) {
+        return new LayerOptions(eps, groups, runningDecay, besselRunningVar, normOnly, value);
     }
 }

@@ -199,6 +199,8 @@ class CliTest {
                 "--signal-archs must be 'quality' or 'first', got 'all'");
         assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--signal-max-ratio", "0.5")),
                 "--signal-max-ratio must be 0 (no upper bound) or above 1, got 0.5");
+        assertUsageError(cli(search("--run", dir.resolve("early").toString(), "--graph-executor", "fast")),
+                "--graph-executor must be 'native' or 'composed', got 'fast'");
         assertFalse(Files.exists(dir.resolve("early").resolve(RunStore.FILE_NAME)), "nothing stored for a refused setting");
         assertArrayEquals(before, Files.readAllBytes(db), "a refused resume leaves the run untouched");
         try (RunStore store = RunStore.open(db)) {
@@ -211,7 +213,10 @@ class CliTest {
             assertEquals("structure", store.settings().get("dedupe"), "duplicates by structure");
             assertEquals("quality", store.settings().get("signal_archs"), "the signal screen checks every quality architecture");
             assertEquals("10000.0", store.settings().get("signal_max_ratio"), "and bounds the gradient ratio from above");
+            assertEquals("native", store.settings().get("graph_executor"), "layers run on the fused graph executor");
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--graph-executor", "composed")),
+                "conflicts with the run's graph_executor = native");
         assertUsageError(cli(search("--resume", run.toString(), "--signal-archs", "first")),
                 "conflicts with the run's signal_archs = quality");
         assertUsageError(cli(search("--resume", run.toString(), "--signal-max-ratio", "0")),
@@ -254,7 +259,10 @@ class CliTest {
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.dedupe'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_archs'"));
             assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.signal_max_ratio'"));
+            assertEquals(1, st.executeUpdate("DELETE FROM meta WHERE key = 'setting.graph_executor'"));
         }
+        assertUsageError(cli(search("--resume", run.toString(), "--graph-executor", "native")),
+                "conflicts with the run's graph_executor = composed");
         assertUsageError(cli(search("--resume", run.toString(), "--signal-archs", "quality")),
                 "conflicts with the run's signal_archs = first");
         assertUsageError(cli(search("--resume", run.toString(), "--signal-max-ratio", "1e4")),
