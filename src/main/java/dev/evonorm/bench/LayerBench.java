@@ -67,13 +67,13 @@ public final class LayerBench {
 
         /** median(evonorm-x-graph) / median(evonorm-x). */
         public double graphOverHandWritten(String evonorm) {
-            return medianMs.get(evonorm + "-graph") / medianMs.get(evonorm);
+            return ratio(evonorm + "-graph", evonorm);
         }
 
-        /** median(evonorm-x-graph) / median(evonorm-x-ops): the graph form against the same op set. */
-        public double graphOverOps(String evonorm) {
-            Double ops = medianMs.get(evonorm + "-ops");
-            return ops == null ? Double.NaN : medianMs.get(evonorm + "-graph") / ops;
+        /** median(layer) / median(reference), or NaN when the reference was not measured. */
+        public double ratio(String layer, String reference) {
+            Double r = medianMs.get(reference);
+            return r == null ? Double.NaN : medianMs.get(layer) / r;
         }
 
         /** A table for the terminal and docs/benchmarks.md. */
@@ -90,9 +90,9 @@ public final class LayerBench {
                 String base = name.endsWith("-graph") ? name.substring(0, name.length() - 6)
                         : graph ? name.substring(0, name.length() - 10) : name;
                 String ratio = graph && medianMs.containsKey(base)
-                        ? String.format(Locale.ROOT, "%.2f", e.getValue() / medianMs.get(base)) : "";
+                        ? String.format(Locale.ROOT, "%.2f", ratio(name, base)) : "";
                 String opsRatio = graph && medianMs.containsKey(base + "-ops")
-                        ? String.format(Locale.ROOT, "%.2f", e.getValue() / medianMs.get(base + "-ops")) : "";
+                        ? String.format(Locale.ROOT, "%.2f", ratio(name, base + "-ops")) : "";
                 double cpu = medianCpuMs.get(name);
                 s.append(String.format(Locale.ROOT, "%-18s %10.2f %12.2f %16s %12s %12.2f %12.2f%n", name, e.getValue(),
                         overBatchNormRelu(name), ratio, opsRatio, cpu, cpu / medianCpuMs.get("bn-relu")));

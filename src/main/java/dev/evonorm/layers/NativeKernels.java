@@ -33,6 +33,8 @@ import java.util.Locale;
 public final class NativeKernels {
     private static final String RESOURCE = "/dev/evonorm/native/linux-x86_64/libevonorm_torch.so";
     private static final int ABI_VERSION = 2;
+    /** -Devonorm.native.graphs=off, read once: it is tested on every forward pass of every graph layer. */
+    private static final boolean GRAPHS_OFF = switchedOff("evonorm.native.graphs");
 
     private static volatile Status status;
 
@@ -67,8 +69,7 @@ public final class NativeKernels {
     }
 
     private static Status load() {
-        String setting = System.getProperty("evonorm.native", "on").trim().toLowerCase(Locale.ROOT);
-        if (setting.equals("off") || setting.equals("false")) {
+        if (switchedOff("evonorm.native")) {
             return new Status(false, "turned off (-Devonorm.native=off)");
         }
         String os = System.getProperty("os.name", "") + "/" + System.getProperty("os.arch", "");
@@ -140,8 +141,13 @@ public final class NativeKernels {
      * {@code -Devonorm.native.graphs=off}.
      */
     static boolean acceptsGraphs(NDArray x) {
-        String setting = System.getProperty("evonorm.native.graphs", "on").trim().toLowerCase(Locale.ROOT);
-        return !(setting.equals("off") || setting.equals("false")) && accepts(x);
+        return !GRAPHS_OFF && accepts(x);
+    }
+
+    /** Whether a {@code -Dname=off} (or {@code false}) switch is set. */
+    private static boolean switchedOff(String name) {
+        String setting = System.getProperty(name, "on").trim().toLowerCase(Locale.ROOT);
+        return setting.equals("off") || setting.equals("false");
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.evonorm.layers;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.PublishedGraphs;
@@ -13,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +21,7 @@ import org.junit.jupiter.api.Test;
  * running statistics moved, agree element by element — the same NaN and infinity pattern, finite
  * values within float rounding of each other.
  */
-class FusedGraphExecutorTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
-
+class FusedGraphExecutorTest extends ManagerPerClass {
     @Test
     void publishedGraphsAgreeWithTheComposedForm() {
         assumeTrue(NativeKernels.available(), NativeKernels.status().description());

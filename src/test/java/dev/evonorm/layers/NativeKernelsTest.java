@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
  * the vector width, with several group settings, for every member and mode; edge cases (a constant
  * group, a NaN, a non-contiguous input) behave alike.
  */
-class NativeKernelsTest {
+class NativeKernelsTest extends ManagerPerClass {
     private static final String RESOURCE = "/dev/evonorm/native/linux-x86_64/libevonorm_torch.so";
     private static final double TOLERANCE = 1e-4;
     /**
@@ -40,18 +38,6 @@ class NativeKernelsTest {
      * up to ~4e-4; {@link #onTinyGroupsTheFusedFormIsTheMoreAccurate} shows which one is right.
      */
     private static final double POINT_TOLERANCE = 2e-3;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
-
     @Test
     void theLibraryIsUsedWhereverItWasBuilt() {
         boolean built = NativeKernels.class.getResource(RESOURCE) != null;

@@ -2,14 +2,11 @@ package dev.evonorm.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.Node;
 import dev.evonorm.graph.Primitive;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,19 +15,7 @@ import org.junit.jupiter.api.Test;
  * in a buffer of its own, PyTorch adopts that one tensor as both .grad and DJL's in-place zeroing
  * and accumulation then add the two gradients together (18, then 36).
  */
-class ParameterGradientAliasingTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
-
+class ParameterGradientAliasingTest extends ManagerPerClass {
     @Test
     void aSumOfV0AndV1HasTheRightGradientsAtEveryStep() {
         Shape shape = new Shape(2, 4, 3, 3);
