@@ -1,26 +1,21 @@
-// A fused executor for the full-size part of any layer graph (GraphBlock), with its own backward.
+// The fused graph executor, full-size half: the element-wise nodes of a layer graph that depend on
+// x, run row by row over the tensor (GraphBlock, GraphPlan.java).
 //
 // Within one (sample, channel) row of an NCHW tensor every reduced value of a graph — a statistic,
 // v0, v1, the zero node — is one number, so the element-wise nodes that depend on x form a small
 // program over scalars and one vector. A *stage* runs such a program row by row, in chunks that
 // stay in the L1 cache, with one vectorized loop per instruction, and emits what the rest of the
 // graph needs from the full tensor: the per-row means of v and v² of the nodes that an aggregate
-// reads, and, in the last stage, the output with the final γ/β. The reduced part of the graph
-// (aggregates, running statistics, ops between statistics) stays in DJL's ops in Java
-// (GraphStages.java), so a graph with k aggregate levels is k+1 stages: k+1 passes forward and
-// k+1 backward, instead of one or more full-size kernels per node and per gradient.
+// reads, and, in the last stage, the output with the final γ/β. The reduced part between stages
+// (evonorm_graph_function.cpp) turns those moments into statistics. A graph with k aggregate
+// levels is k+1 stages: k+1 passes over the tensor forward and k+1 backward.
 //
 // The backward recomputes a chunk's values and runs the program in reverse. Each instruction's
 // value and gradient follow what GraphBlock computes with PyTorch's ops, including its rewrites:
 // max against a reduced p is p + relu(u − p) (the gradient goes to p on a tie), max of two full
 // values is torch.maximum (ties share the gradient, NaN propagates), signed_sqrt of a value known
 // to be non-negative is sqrt, and sign(0) = 0 in signed_log/signed_sqrt/abs.
-#include <jni.h>
-
-#include <ATen/ATen.h>
-#include <ATen/Parallel.h>
-#include <torch/csrc/autograd/custom_function.h>
-
+#include "graph_kernels.h"
 #include "native_common.h"
 
 #include <algorithm>
@@ -28,22 +23,16 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
-namespace {
-
-using torch::autograd::AutogradContext;
-using torch::autograd::variable_list;
-
-// The instruction set; GraphStages.java emits the same numbers.
-enum Op : int {
-    NEG = 0, SIGMOID = 1, TANH = 2, EXP = 3, SIGNED_LOG = 4, ABS = 5, SQUARE = 6, SQRT = 7,
-    SIGNED_SQRT = 8, ADD = 9, MUL = 10, DIV = 11, MAX = 12, MAX_REDUCED = 13
-};
+namespace evonorm_graph {
 
 // Values of a chunk of a row for every instruction, and their gradients, stay in the L1/L2 cache
 // (≤ 15 slots × 4 KB each); larger chunks mean fewer calls per row.
 constexpr int64_t CHUNK = 1024;
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Vectorizable float functions over the whole range (the S kernels' e^x saturates instead).
@@ -102,11 +91,15 @@ __attribute__((always_inline)) inline float sign_of(float v) {
     return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v * 0.0f);  // sign(0) = 0, sign(NaN) = NaN
 }
 
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
-// One instruction over a chunk. Operands: a full operand is an array, a reduced one a number
-// (pointer null). The op's value goes to `out`.
+// One instruction over n values (a chunk of a row, or the rows of a reduced value). The op's value
+// goes to `out`. In a stage, an op between a full value and a reduced one (one number per row)
+// takes the number as a scalar (run_scalar) for each row in the chunk.
 
 #define EVONORM_CLONES __attribute__((target_clones("avx2", "default")))
+
 
 EVONORM_CLONES
 void run_unary(int op, const float* a, float* out, int64_t n) {
@@ -150,7 +143,7 @@ void run_unary(int op, const float* a, float* out, int64_t n) {
     }
 }
 
-// Binary op on two chunk arrays (a reduced operand is its row's value repeated over the row).
+// Binary op on two arrays.
 EVONORM_CLONES
 void run_binary(int op, const float* a, const float* b, float* out, int64_t n) {
     switch (op) {
@@ -166,7 +159,7 @@ void run_binary(int op, const float* a, const float* b, float* out, int64_t n) {
 #pragma omp simd
             for (int64_t i = 0; i < n; i++) out[i] = a[i] / b[i];
             break;
-        case MAX:  // torch.maximum: NaN if either is NaN
+        default:  // MAX, as torch.maximum: NaN if either is NaN
 #pragma omp simd
             for (int64_t i = 0; i < n; i++) {
                 const float u = a[i], w = b[i];
@@ -174,121 +167,257 @@ void run_binary(int op, const float* a, const float* b, float* out, int64_t n) {
                 out[i] = (u != u || w != w) ? u + w : m;
             }
             break;
-        default:  // MAX_REDUCED: p + relu(u − p), a full, b the statistic p; relu(NaN) = NaN
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) {
-                const float d = a[i] - b[i];
-                const float r = d > 0.0f ? d : (d != d ? d : 0.0f);
-                out[i] = r + b[i];
-            }
-            break;
     }
 }
 
-// Backward of a unary op: ga += g·dop, from the operand a and the op's value o.
+// Binary op of a full operand a and a reduced one s (one number over these n values).
 EVONORM_CLONES
-void back_unary(int op, const float* a, const float* o, const float* g, float* ga, int64_t n) {
-    switch (op) {
-        case NEG:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += -g[i];
-            break;
-        case SIGMOID:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += g[i] * (o[i] * (1.0f - o[i]));
-            break;
-        case TANH:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += g[i] * (1.0f - o[i] * o[i]);
-            break;
-        case EXP:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += g[i] * o[i];
-            break;
-        case SIGNED_LOG:
-            // sign(v)·log|v| as PyTorch differentiates it: sign's gradient is 0, the product passes
-            // g·sign(v) to log|v|, log divides by |v|, abs multiplies by sign(v).
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) {
-                const float s = sign_of(a[i]);
-                const float m = a[i] < 0.0f ? -a[i] : a[i];
-                ga[i] += (g[i] * s) / m * s;
-            }
-            break;
-        case ABS:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += g[i] * sign_of(a[i]);
-            break;
-        case SQUARE:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += g[i] * (2.0f * a[i]);
-            break;
-        case SQRT:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) ga[i] += g[i] / (2.0f * o[i]);
-            break;
-        default: {  // SIGNED_SQRT: sign(v)·sqrt(|v|)
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) {
-                const float s = sign_of(a[i]);
-                const float m = a[i] < 0.0f ? -a[i] : a[i];
-                ga[i] += (g[i] * s) / (2.0f * std::sqrt(m)) * s;
-            }
-            break;
-        }
-    }
-}
-
-// Backward of a binary op: ga += g·∂op/∂a, gb += g·∂op/∂b, element by element (a reduced operand's
-// per-element gradients are summed per row afterwards).
-EVONORM_CLONES
-void back_binary(int op, const float* a, const float* b, const float* g, float* ga, float* gb, int64_t n) {
+void run_scalar(int op, const float* a, float s, float* out, int64_t n) {
     switch (op) {
         case ADD:
 #pragma omp simd
-            for (int64_t i = 0; i < n; i++) { ga[i] += g[i]; gb[i] += g[i]; }
+            for (int64_t i = 0; i < n; i++) out[i] = a[i] + s;
             break;
         case MUL:
 #pragma omp simd
-            for (int64_t i = 0; i < n; i++) { ga[i] += g[i] * b[i]; gb[i] += g[i] * a[i]; }
+            for (int64_t i = 0; i < n; i++) out[i] = a[i] * s;
             break;
-        case DIV:
+        case DIV: {  // a / s as GraphBlock computes it: a · (1/s)
+            const float r = 1.0f / s;
 #pragma omp simd
-            for (int64_t i = 0; i < n; i++) { ga[i] += g[i] / b[i]; gb[i] += -g[i] * a[i] / (b[i] * b[i]); }
+            for (int64_t i = 0; i < n; i++) out[i] = a[i] * r;
             break;
-        case MAX:  // torch.maximum: the larger operand takes the gradient, a tie shares it
+        }
+        case RDIV:  // s / a
 #pragma omp simd
-            for (int64_t i = 0; i < n; i++) {
-                const float u = a[i], w = b[i];
-                const float share = u == w ? 0.5f * g[i] : g[i];
-                ga[i] += u < w ? 0.0f : share;
-                gb[i] += u > w ? 0.0f : share;
-            }
+            for (int64_t i = 0; i < n; i++) out[i] = s / a[i];
             break;
-        default:  // MAX_REDUCED: p + relu(u − p): u takes g where u − p > 0, p the rest
+        default:  // MAX_REDUCED: s + relu(a − s); relu(NaN) = NaN
 #pragma omp simd
             for (int64_t i = 0; i < n; i++) {
-                const float gu = a[i] - b[i] > 0.0f ? g[i] : 0.0f;
-                ga[i] += gu;
-                gb[i] += g[i] - gu;
+                const float d = a[i] - s;
+                const float r = d > 0.0f ? d : (d != d ? d : 0.0f);
+                out[i] = r + s;
             }
             break;
     }
 }
 
+// The backward kernels write (set) or add to a gradient buffer: the stages write the first
+// gradient of each buffer instead of clearing it beforehand. Each variant is a loop of its own, so
+// that both vectorize.
+#define EVONORM_STORE(set, dst, expr)                                                   \
+    do {                                                                                \
+        if (set) {                                                                      \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) dst[i] = (expr);        \
+        } else {                                                                        \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) dst[i] += (expr);       \
+        }                                                                               \
+    } while (0)
+
+#define EVONORM_STORE2(set_a, ga, ea, set_b, gb, eb)                                                          \
+    do {                                                                                                      \
+        if (set_a && set_b) {                                                                                 \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) { ga[i] = (ea); gb[i] = (eb); }               \
+        } else if (set_a) {                                                                                   \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) { ga[i] = (ea); gb[i] += (eb); }              \
+        } else if (set_b) {                                                                                   \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) { ga[i] += (ea); gb[i] = (eb); }              \
+        } else {                                                                                              \
+            _Pragma("omp simd") for (int64_t i = 0; i < n; i++) { ga[i] += (ea); gb[i] += (eb); }             \
+        }                                                                                                     \
+    } while (0)
+
+// The same with a sum over the loop, gs += sum_expr (gs: a float the caller declares), in the same
+// pass; 32 lanes give independent partial sums, so that the adds do not wait on each other.
+#define EVONORM_STORE_SUM(set, dst, expr, sum_expr)                                         \
+    do {                                                                                         \
+        if (set) {                                                                               \
+            _Pragma("omp simd reduction(+ : gs) simdlen(32)") for (int64_t i = 0; i < n; i++) { \
+                dst[i] = (expr);                                                                 \
+                gs += (sum_expr);                                                               \
+            }                                                                                    \
+        } else {                                                                                 \
+            _Pragma("omp simd reduction(+ : gs) simdlen(32)") for (int64_t i = 0; i < n; i++) { \
+                dst[i] += (expr);                                                                \
+                gs += (sum_expr);                                                               \
+            }                                                                                    \
+        }                                                                                        \
+    } while (0)
+
+namespace {
+
+// sign(v)·log|v| as PyTorch differentiates it: sign's gradient is 0, the product passes g·sign(v)
+// to log|v|, log divides by |v|, abs multiplies by sign(v).
+__attribute__((always_inline)) inline float signed_log_grad(float g, float v) {
+    const float s = sign_of(v);
+    return (g * s) / (v < 0.0f ? -v : v) * s;
+}
+
+// sign(v)·sqrt(|v|), likewise.
+__attribute__((always_inline)) inline float signed_sqrt_grad(float g, float v) {
+    const float s = sign_of(v);
+    return (g * s) / (2.0f * std::sqrt(v < 0.0f ? -v : v)) * s;
+}
+
+// torch.maximum's backward: the larger operand takes the gradient, a tie shares it.
+__attribute__((always_inline)) inline float max_grad_first(float g, float u, float w) {
+    return u < w ? 0.0f : (u == w ? 0.5f * g : g);
+}
+
+}  // namespace
+
+// Backward of a unary op: ga (+)= g·dop, from the operand a and the op's value o.
+EVONORM_CLONES
+void back_unary(int op, const float* __restrict a, const float* __restrict o, const float* __restrict g,
+                float* __restrict ga, bool set_a, int64_t n) {
+    switch (op) {
+        case NEG: EVONORM_STORE(set_a, ga, -g[i]); break;
+        case SIGMOID: EVONORM_STORE(set_a, ga, g[i] * (o[i] * (1.0f - o[i]))); break;
+        case TANH: EVONORM_STORE(set_a, ga, g[i] * (1.0f - o[i] * o[i])); break;
+        case EXP: EVONORM_STORE(set_a, ga, g[i] * o[i]); break;
+        case SIGNED_LOG: EVONORM_STORE(set_a, ga, signed_log_grad(g[i], a[i])); break;
+        case ABS: EVONORM_STORE(set_a, ga, g[i] * sign_of(a[i])); break;
+        case SQUARE: EVONORM_STORE(set_a, ga, g[i] * (2.0f * a[i])); break;
+        case SQRT: EVONORM_STORE(set_a, ga, g[i] / (2.0f * o[i])); break;
+        default: EVONORM_STORE(set_a, ga, signed_sqrt_grad(g[i], a[i])); break;  // SIGNED_SQRT
+    }
+}
+
+// Backward of a binary op: ga (+)= g·∂op/∂a, gb (+)= g·∂op/∂b, element by element; ga and gb must
+// not overlap.
+EVONORM_CLONES
+void back_binary(int op, const float* __restrict a, const float* __restrict b, const float* __restrict g,
+                 float* __restrict ga, bool set_a, float* __restrict gb, bool set_b, int64_t n) {
+    switch (op) {
+        case ADD: EVONORM_STORE2(set_a, ga, g[i], set_b, gb, g[i]); break;
+        case MUL: EVONORM_STORE2(set_a, ga, g[i] * b[i], set_b, gb, g[i] * a[i]); break;
+        case DIV:  // as PyTorch: g/b and −g·a/b² (so that a/a's gradients cancel exactly)
+            EVONORM_STORE2(set_a, ga, g[i] / b[i], set_b, gb, -g[i] * a[i] / (b[i] * b[i]));
+            break;
+        default:  // MAX
+            EVONORM_STORE2(set_a, ga, max_grad_first(g[i], a[i], b[i]), set_b, gb, max_grad_first(g[i], b[i], a[i]));
+            break;
+    }
+}
+
+// Backward of run_scalar: ga (+)= g·∂op/∂a; returns Σ g·∂op/∂s over the n values.
+EVONORM_CLONES
+float back_scalar(int op, const float* __restrict a, float s, const float* __restrict g, float* __restrict ga,
+                  bool set_a, int64_t n) {
+    float gs = 0.0f;
+    switch (op) {
+        case ADD:
+            EVONORM_STORE_SUM(set_a, ga, g[i], g[i]);
+            return gs;
+        case MUL:
+            EVONORM_STORE_SUM(set_a, ga, g[i] * s, g[i] * a[i]);
+            return gs;
+        case DIV: {  // a·r, r = 1/s: ∂/∂s = −a·r²
+            const float r = 1.0f / s;
+            EVONORM_STORE_SUM(set_a, ga, g[i] * r, g[i] * a[i]);
+            return -gs * r * r;
+        }
+        case RDIV:  // s / a
+            EVONORM_STORE_SUM(set_a, ga, -g[i] * s / (a[i] * a[i]), g[i] / a[i]);
+            return gs;
+        default:  // MAX_REDUCED: a takes g where a − s > 0, s the rest
+            EVONORM_STORE_SUM(set_a, ga, a[i] - s > 0.0f ? g[i] : 0.0f, a[i] - s > 0.0f ? 0.0f : g[i]);
+            return gs;
+    }
+}
+
+// a·m + c with m, c reduced (one number each over these n values), and its backward: ga (+)= g·m,
+// and Σ g·a, Σ g added to g_m, g_c.
+EVONORM_CLONES
+void run_affine(const float* a, float m, float c, float* out, int64_t n) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) out[i] = a[i] * m + c;
+}
+
+EVONORM_CLONES
+void back_affine(const float* __restrict a, float m, const float* __restrict g, float* __restrict ga, bool set_a,
+                 int64_t n, float& g_m, float& g_c) {
+    float sm = 0.0f, sc = 0.0f;
+    if (set_a) {
+#pragma omp simd reduction(+ : sm, sc) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            ga[i] = g[i] * m;
+            sm += g[i] * a[i];
+            sc += g[i];
+        }
+    } else {
+#pragma omp simd reduction(+ : sm, sc) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            ga[i] += g[i] * m;
+            sm += g[i] * a[i];
+            sc += g[i];
+        }
+    }
+    g_m += sm;
+    g_c += sc;
+}
+
 // ---------------------------------------------------------------------------------------------
+// The loops of a stage around the program, each in a function of its own so that it is cloned for
+// AVX2 and vectorized (inlined into the OpenMP region, the float reductions stayed scalar).
 
-struct Program {
-    int64_t reduced_count;          // K: slots 1..K are the reduced inputs
-    std::vector<int64_t> code;      // (op, a, b) per instruction; instruction i writes slot K+1+i
-    std::vector<int64_t> moments;   // slots whose per-row mean of v and v² are outputs
-    int64_t output;                 // the slot written as the output (with γ/β), or −1
+EVONORM_CLONES
+void add_sums(const float* __restrict v, int64_t n, double& s1, double& s2) {
+    float a = 0.0f, b = 0.0f;
+#pragma omp simd reduction(+ : a, b) simdlen(32)
+    for (int64_t i = 0; i < n; i++) {
+        a += v[i];
+        b += v[i] * v[i];
+    }
+    s1 += a;
+    s2 += b;
+}
 
-    int64_t size() const { return static_cast<int64_t>(code.size() / 3); }
-    int64_t slots() const { return 1 + reduced_count + size(); }
-};
+EVONORM_CLONES
+void scale_shift(const float* __restrict o, float* __restrict dst, int64_t n, float g, float b) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) dst[i] = o[i] * g + b;
+}
 
+// The output's backward: g_out (+)= gy·γ; Σ gy·o (γ's gradient) and Σ gy (β's) are added to sg, sb.
+EVONORM_CLONES
+void scale_shift_backward(const float* __restrict gy, const float* __restrict o, float* __restrict g_out, bool set,
+                          int64_t n, float g, double& sg, double& sb) {
+    float a = 0.0f, b = 0.0f;
+    if (set) {
+#pragma omp simd reduction(+ : a, b) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            g_out[i] = gy[i] * g;
+            a += gy[i] * o[i];
+            b += gy[i];
+        }
+    } else {
+#pragma omp simd reduction(+ : a, b) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            g_out[i] += gy[i] * g;
+            a += gy[i] * o[i];
+            b += gy[i];
+        }
+    }
+    sg += a;
+    sb += b;
+}
 
+// The moments' backward: g_v (+)= g_mean + g_square·v (g_mean, g_square already per element).
+EVONORM_CLONES
+void moments_backward(const float* __restrict v, float* __restrict g_v, bool set, int64_t n, float g_mean,
+                      float g_square) {
+    EVONORM_STORE(set, g_v, g_mean + g_square * v[i]);
+}
+
+EVONORM_CLONES
+void add_into(float* dst, const float* src, int64_t n) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) dst[i] += src[i];
+}
+
+namespace {
 
 // A chunk is either a piece of one row (rows longer than CHUNK) or several whole rows (shorter
 // ones: late layers of a network have 7×7 planes, and a row at a time would spend more on the
@@ -300,40 +429,155 @@ struct Segment {
     int64_t len;
 };
 
-// The values of one chunk: vals[slot] is x's range, a reduced input's row values repeated over
-// each segment (so that every instruction is a loop over two arrays), or an instruction's output.
-struct ChunkValues {
-    std::vector<const float*> vals;
-    std::vector<float> scratch;  // reduced inputs, then instruction outputs, CHUNK each
+// Internal opcodes of fused pairs: MUL or DIV by a reduced value, then ADD of one (a·m + c, with
+// m = s or 1/s), where the product has no other use — the common "scale and shift by
+// statistics" of normalization layers, one pass instead of two each way.
+constexpr int AFFINE = 100;
+constexpr int AFFINE_DIV = 101;
 
-    explicit ChunkValues(const Program& p) : vals(p.slots(), nullptr), scratch((p.slots() - 1) * CHUNK) {}
+// An instruction as a stage runs it. An op between a full and a reduced value has its full operand
+// in `a` and the reduced input's index (0-based) in `scalar` (AFFINE: the shift's in `shift`);
+// otherwise scalar is −1. An elided instruction was fused into a later one. In the backward,
+// set_a/set_b say that this is the first gradient written to that operand's buffer (it is written,
+// not added: no buffer is cleared).
+struct Instr {
+    int op;
+    int64_t a, b, scalar, shift;
+    bool elided, set_a, set_b;
+};
 
-    float* buffer(int64_t slot) { return scratch.data() + (slot - 1) * CHUNK; }
+// A stage's program as run: the instructions, and which seeds of the backward write first.
+struct StageCode {
+    std::vector<Instr> code;
+    bool set_output = false;
+    std::vector<bool> set_moment;
+    bool x_written = false;  // false: x's gradient is not written by this stage (none, or added)
+};
 
-    void compute(const Program& p, const float* x, const float* reduced, int64_t rows,
-                 const std::vector<Segment>& segments, int64_t n) {
-        vals[0] = x;
-        for (int64_t k = 0; k < p.reduced_count; k++) {
-            float* r = buffer(1 + k);
-            for (const Segment& s : segments) std::fill(r + s.start, r + s.start + s.len, reduced[k * rows + s.row]);
-            vals[1 + k] = r;
+// x_accumulates: x's gradient is added to what earlier stages wrote (no first write sets it).
+StageCode compile(const StageProgram& p, bool x_accumulates) {
+    StageCode out;
+    const int64_t k = p.reduced_count;
+    auto reduced = [k](int64_t slot) { return slot >= 1 && slot <= k; };
+    for (int64_t i = 0; i < p.size(); i++) {
+        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false};
+        const int64_t self = 1 + k + i;
+        if (in.a < 0 || in.a >= self || (!is_unary(in.op) && (in.b < 0 || in.b >= self))) {
+            throw std::invalid_argument("graph plan: an operand that is not computed before its instruction");
         }
-        for (int64_t i = 0; i < p.size(); i++) {
-            const int op = static_cast<int>(p.code[3 * i]);
-            const int64_t a = p.code[3 * i + 1], b = p.code[3 * i + 2];
-            const int64_t self = 1 + p.reduced_count + i;
-            float* o = buffer(self);
-            if (op <= SIGNED_SQRT) {
-                run_unary(op, vals[a], o, n);
+        if (is_unary(in.op)) {
+            if (reduced(in.a)) throw std::invalid_argument("graph plan: a unary op on a reduced value in a stage");
+        } else if (reduced(in.a) && reduced(in.b)) {
+            throw std::invalid_argument("graph plan: an op between two reduced values in a stage");
+        } else if (reduced(in.b)) {
+            in.scalar = in.b - 1;
+            if (in.op == MAX) in.op = MAX_REDUCED;
+        } else if (reduced(in.a)) {
+            in.scalar = in.a - 1;
+            in.a = in.b;
+            if (in.op == DIV) in.op = RDIV;
+            if (in.op == MAX) in.op = MAX_REDUCED;
+        } else if (in.op == MAX_REDUCED) {
+            throw std::invalid_argument("graph plan: max against a reduced value without one");
+        }
+        out.code.push_back(in);
+    }
+    // Fuse a·s (or a/s) followed by + t into one instruction where the product has no other use.
+    std::vector<int> uses(p.slots(), 0);
+    for (const Instr& in : out.code) {
+        uses[in.a]++;
+        if (!is_unary(in.op) && in.scalar < 0) uses[in.b]++;
+    }
+    for (int64_t m : p.moments) uses[m]++;
+    if (p.output >= 0) uses[p.output]++;
+    for (size_t j = 0; j < out.code.size(); j++) {
+        Instr& add = out.code[j];
+        if (add.op != ADD || add.scalar < 0 || add.a <= k) continue;
+        Instr& product = out.code[add.a - 1 - k];
+        if ((product.op != MUL && product.op != DIV) || product.scalar < 0 || product.elided || uses[add.a] != 1) continue;
+        add.op = product.op == MUL ? AFFINE : AFFINE_DIV;
+        add.shift = add.scalar;
+        add.scalar = product.scalar;
+        add.a = product.a;
+        product.elided = true;
+    }
+    // The order of the backward's writes: the output's seed, the moments' seeds, the instructions
+    // in reverse. The first write to a buffer sets it.
+    std::vector<bool> written(p.slots(), false);
+    written[0] = x_accumulates;
+    auto first = [&written](int64_t slot) {
+        const bool set = !written[slot];
+        written[slot] = true;
+        return set;
+    };
+    if (p.output >= 0) out.set_output = first(p.output);
+    for (int64_t m : p.moments) out.set_moment.push_back(first(m));
+    for (int64_t i = static_cast<int64_t>(out.code.size()) - 1; i >= 0; i--) {
+        Instr& in = out.code[i];
+        if (in.elided) continue;
+        in.set_a = first(in.a);
+        if (!is_unary(in.op) && in.scalar < 0 && in.shift < 0) in.set_b = first(in.b);
+    }
+    out.x_written = written[0] && !x_accumulates;
+    return out;
+}
+
+// The values of one chunk: vals[0] is x's range, vals[slot] an instruction's output (reduced
+// inputs have none: instructions read them per row as scalars).
+struct ChunkValues {
+    const StageCode& program;
+    const int64_t reduced_count;
+    std::vector<const float*> vals;
+    std::vector<float> scratch;  // instruction outputs, CHUNK each
+
+    // `code` is compile(p), made before the parallel region (it throws on a bad plan).
+    ChunkValues(const StageProgram& p, const StageCode& code)
+        : program(code), reduced_count(p.reduced_count), vals(p.slots(), nullptr), scratch(p.size() * CHUNK) {}
+
+    int64_t first_instruction_slot() const { return 1 + reduced_count; }
+
+    void compute(const float* x, const float* reduced, int64_t rows, const std::vector<Segment>& segments, int64_t n) {
+        vals[0] = x;
+        for (size_t i = 0; i < program.code.size(); i++) {
+            const Instr& in = program.code[i];
+            if (in.elided) continue;
+            float* o = scratch.data() + i * CHUNK;
+            if (is_unary(in.op)) {
+                run_unary(in.op, vals[in.a], o, n);
+            } else if (in.shift >= 0) {
+                for (const Segment& sg : segments) {
+                    const float m = reduced[in.scalar * rows + sg.row];
+                    run_affine(vals[in.a] + sg.start, in.op == AFFINE ? m : 1.0f / m, reduced[in.shift * rows + sg.row],
+                               o + sg.start, sg.len);
+                }
+            } else if (in.scalar < 0) {
+                run_binary(in.op, vals[in.a], vals[in.b], o, n);
             } else {
-                run_binary(op, vals[a], vals[b], o, n);
+                for (const Segment& sg : segments) {
+                    run_scalar(in.op, vals[in.a] + sg.start, reduced[in.scalar * rows + sg.row], o + sg.start, sg.len);
+                }
             }
-            vals[self] = o;
+            vals[first_instruction_slot() + i] = o;
         }
     }
 };
 
-// Rows per chunk and chunks per row; work is split over groups of rows.
+// Gradients of one chunk: one buffer per instruction; x's is the chunk's range of the gradient
+// tensor itself (set with `at`), written or added to directly.
+struct ChunkGradients {
+    const int64_t reduced_count;
+    std::vector<float> buffer;
+    float* x = nullptr;
+
+    explicit ChunkGradients(const StageProgram& p) : reduced_count(p.reduced_count), buffer(p.size() * CHUNK) {}
+
+    void at(float* gx_chunk) { x = gx_chunk; }
+
+    float* of(int64_t slot) { return slot == 0 ? x : buffer.data() + (slot - reduced_count - 1) * CHUNK; }
+};
+
+// Rows per chunk and chunks per row; work is split over groups of rows, so that every row is
+// handled by one thread (per-row sums need no locking).
 struct Tiling {
     int64_t rows, hw, rows_per_group, groups;
 
@@ -364,228 +608,145 @@ struct Tiling {
     }
 };
 
-struct GraphStageFunction : public torch::autograd::Function<GraphStageFunction> {
-    // x (N,C,H,W); reduced (K, N·C); gamma, beta (C). Returns the output — or, for a stage that
-    // does not write it, x passed through — and the moments (M, 2, N·C): per row, the means over
-    // (h,w) of v and of v².
-    static variable_list forward(AutogradContext* ctx, const at::Tensor& input, const at::Tensor& reduced_in,
-                                 const at::Tensor& gamma, const at::Tensor& beta, std::vector<int64_t> code,
-                                 std::vector<int64_t> moments, int64_t output) {
-        TORCH_CHECK(input.dim() == 4 && input.scalar_type() == at::kFloat && input.device().is_cpu(),
-                    "the graph executor needs a float32 NCHW CPU tensor");
-        const at::Tensor x = input.contiguous();
-        const at::Tensor reduced = reduced_in.detach().to(at::kFloat).contiguous();
-        const int64_t n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3), rows = n * c;
-        Program p{reduced.size(0), code, moments, output};
-        TORCH_CHECK(reduced.numel() == p.reduced_count * rows, "reduced inputs must be (K, N·C)");
-        const at::Tensor g = gamma.detach().to(at::kFloat).contiguous().reshape({-1});
-        const at::Tensor b = beta.detach().to(at::kFloat).contiguous().reshape({-1});
-        // A stage that does not write the output passes x through as its first output, and the next
-        // stage reads x from there: x then has one consumer, and this stage's backward adds its
-        // gradient to the next stage's in the pass it makes anyway (no separate sum of the two).
-        at::Tensor y = output >= 0 ? at::empty_like(x) : x;
-        at::Tensor mom = at::empty({static_cast<int64_t>(moments.size()), 2, rows}, x.options());
-        const float* px = x.data_ptr<float>();
-        const float* pr = reduced.data_ptr<float>();
-        const float* pg = output >= 0 ? g.data_ptr<float>() : nullptr;
-        const float* pb = output >= 0 ? b.data_ptr<float>() : nullptr;
-        float* py = output >= 0 ? y.data_ptr<float>() : nullptr;
-        float* pm = mom.data_ptr<float>();
-        const int64_t m_count = static_cast<int64_t>(moments.size());
-        const Tiling tiling(rows, hw);
-#pragma omp parallel num_threads(evonorm_native::threads())
-        {
-            ChunkValues v(p);
-            std::vector<Segment> segments;
-            std::vector<double> sums(2 * m_count * tiling.rows_per_group);
-#pragma omp for schedule(static)
-            for (int64_t grp = 0; grp < tiling.groups; grp++) {
-                std::fill(sums.begin(), sums.end(), 0.0);
-                const int64_t row0 = grp * tiling.rows_per_group;
-                int64_t first = 0, len = 0;
-                for (int64_t k = 0; tiling.chunk(grp, k, segments, first, len); k++) {
-                    v.compute(p, px + first, pr, rows, segments, len);
-                    for (const Segment& sg : segments) {
-                        const int64_t local = sg.row - row0;
-                        for (int64_t m = 0; m < m_count; m++) {
-                            const float* src = v.vals[moments[m]] + sg.start;
-                            float s1 = 0.0f, s2 = 0.0f;
-#pragma omp simd reduction(+ : s1, s2)
-                            for (int64_t i = 0; i < sg.len; i++) {
-                                s1 += src[i];
-                                s2 += src[i] * src[i];
-                            }
-                            sums[(local * m_count + m) * 2] += s1;
-                            sums[(local * m_count + m) * 2 + 1] += s2;
-                        }
-                        if (output >= 0) {
-                            const float* o = v.vals[output] + sg.start;
-                            float* dst = py + first + sg.start;
-                            const int64_t ch = sg.row % c;
-                            const float gg = pg[ch], bb = pb[ch];
-#pragma omp simd
-                            for (int64_t i = 0; i < sg.len; i++) dst[i] = o[i] * gg + bb;
-                        }
-                    }
-                }
-                const int64_t count = std::min(tiling.rows_per_group, rows - row0);
-                for (int64_t local = 0; local < count; local++) {
-                    for (int64_t m = 0; m < m_count; m++) {
-                        pm[(2 * m) * rows + row0 + local] = static_cast<float>(sums[(local * m_count + m) * 2] / hw);
-                        pm[(2 * m + 1) * rows + row0 + local] = static_cast<float>(sums[(local * m_count + m) * 2 + 1] / hw);
-                    }
-                }
-            }
-        }
-        ctx->save_for_backward({x, reduced, g});
-        ctx->saved_data["code"] = code;
-        ctx->saved_data["moments"] = moments;
-        ctx->saved_data["output"] = output;
-        ctx->saved_data["reduced_shape"] = reduced_in.sizes().vec();
-        ctx->saved_data["gamma_shape"] = gamma.sizes().vec();
-        ctx->saved_data["beta_shape"] = beta.sizes().vec();
-        return {y, mom};
-    }
+}  // namespace
 
-    static variable_list backward(AutogradContext* ctx, variable_list grads) {
-        const auto saved = ctx->get_saved_variables();
-        const at::Tensor& x = saved[0];
-        const at::Tensor& reduced = saved[1];
-        const at::Tensor& g = saved[2];
-        const auto code = ctx->saved_data["code"].toIntVector();
-        const auto moments = ctx->saved_data["moments"].toIntVector();
-        const int64_t output = ctx->saved_data["output"].toInt();
-        const int64_t n = x.size(0), c = x.size(1), hw = x.size(2) * x.size(3), rows = n * c;
-        Program p{reduced.size(0), code, moments, output};
-        const bool has_gy = output >= 0 && grads[0].defined();
-        const bool has_pass = output < 0 && grads[0].defined();
-        const bool has_gm = grads[1].defined();
-        const at::Tensor gy = has_gy ? grads[0].contiguous() : at::Tensor();
-        const at::Tensor gpass = has_pass ? grads[0].contiguous() : at::Tensor();
-        const at::Tensor gm = has_gm ? grads[1].contiguous() : at::Tensor();
-        // The gradient passed through from the next stage is a buffer only this stage reads: its
-        // sum with this stage's own gradient is written into it (no new full-size allocation).
-        at::Tensor gx = has_pass && gpass.data_ptr() != x.data_ptr() ? gpass : at::empty_like(x);
-        std::vector<double> t_red(p.reduced_count * rows, 0.0), t_gamma(rows, 0.0), t_beta(rows, 0.0);
-        const float* px = x.data_ptr<float>();
-        const float* pr = reduced.data_ptr<float>();
-        const float* pg = has_gy ? g.data_ptr<float>() : nullptr;
-        const float* pgy = has_gy ? gy.data_ptr<float>() : nullptr;
-        const float* pgm = has_gm ? gm.data_ptr<float>() : nullptr;
-        const float* pgp = has_pass ? gpass.data_ptr<float>() : nullptr;
-        float* pgx = gx.data_ptr<float>();
-        const int64_t m_count = static_cast<int64_t>(moments.size());
-        const int64_t slots = p.slots();
-        const Tiling tiling(rows, hw);
+void stage_forward(const StageProgram& p, const Rows& shape, const float* px, const float* pr,
+                   const float* pg, const float* pb, float* py, double* pm) {
+    const int64_t rows = shape.rows(), hw = shape.hw, c = shape.c;
+    const int64_t m_count = static_cast<int64_t>(p.moments.size());
+    const bool write_output = p.output >= 0 && py != nullptr;
+    const StageCode code = compile(p, false);
+    const Tiling tiling(rows, hw);
 #pragma omp parallel num_threads(evonorm_native::threads())
-        {
-            ChunkValues v(p);
-            std::vector<Segment> segments;
-            std::vector<float> grad(slots * CHUNK);
+    {
+        ChunkValues v(p, code);
+        std::vector<Segment> segments;
+        std::vector<double> sums(2 * m_count * tiling.rows_per_group);
 #pragma omp for schedule(static)
-            for (int64_t grp = 0; grp < tiling.groups; grp++) {
-                int64_t first = 0, len = 0;
-                for (int64_t k = 0; tiling.chunk(grp, k, segments, first, len); k++) {
-                    v.compute(p, px + first, pr, rows, segments, len);
-                    std::fill(grad.begin(), grad.end(), 0.0f);
-                    if (has_pass) std::memcpy(grad.data(), pgp + first, len * sizeof(float));
-                    for (const Segment& sg : segments) {
+        for (int64_t grp = 0; grp < tiling.groups; grp++) {
+            std::fill(sums.begin(), sums.end(), 0.0);
+            const int64_t row0 = grp * tiling.rows_per_group;
+            int64_t first = 0, len = 0;
+            for (int64_t k = 0; tiling.chunk(grp, k, segments, first, len); k++) {
+                v.compute(px + first, pr, rows, segments, len);
+                for (const Segment& sg : segments) {
+                    const int64_t local = sg.row - row0;
+                    for (int64_t m = 0; m < m_count; m++) {
+                        add_sums(v.vals[p.moments[m]] + sg.start, sg.len, sums[(local * m_count + m) * 2],
+                                 sums[(local * m_count + m) * 2 + 1]);
+                    }
+                    if (write_output) {
                         const int64_t ch = sg.row % c;
-                        if (has_gy) {
-                            const float* o = v.vals[output] + sg.start;
-                            const float* gsrc = pgy + first + sg.start;
-                            float* gout = grad.data() + output * CHUNK + sg.start;
-                            const float gg = pg[ch];
-                            float s1 = 0.0f, s2 = 0.0f;
-#pragma omp simd reduction(+ : s1, s2)
-                            for (int64_t i = 0; i < sg.len; i++) {
-                                gout[i] += gsrc[i] * gg;
-                                s1 += gsrc[i] * o[i];
-                                s2 += gsrc[i];
-                            }
-                            t_gamma[sg.row] += s1;
-                            t_beta[sg.row] += s2;
-                        }
-                        if (has_gm) {
-                            for (int64_t m = 0; m < m_count; m++) {
-                                const float gmean = pgm[(2 * m) * rows + sg.row] / static_cast<float>(hw);
-                                const float gsq = 2.0f * pgm[(2 * m + 1) * rows + sg.row] / static_cast<float>(hw);
-                                const float* src = v.vals[moments[m]] + sg.start;
-                                float* gs = grad.data() + moments[m] * CHUNK + sg.start;
-#pragma omp simd
-                                for (int64_t i = 0; i < sg.len; i++) gs[i] += gmean + gsq * src[i];
-                            }
-                        }
+                        scale_shift(v.vals[p.output] + sg.start, py + first + sg.start, sg.len, pg[ch], pb[ch]);
                     }
-                    for (int64_t i = p.size() - 1; i >= 0; i--) {
-                        const int op = static_cast<int>(p.code[3 * i]);
-                        const int64_t a = p.code[3 * i + 1], b = p.code[3 * i + 2];
-                        const int64_t self = 1 + p.reduced_count + i;
-                        const float* gi = grad.data() + self * CHUNK;
-                        if (op <= SIGNED_SQRT) {
-                            back_unary(op, v.vals[a], v.vals[self], gi, grad.data() + a * CHUNK, len);
-                        } else {
-                            back_binary(op, v.vals[a], v.vals[b], gi, grad.data() + a * CHUNK, grad.data() + b * CHUNK, len);
-                        }
-                    }
-                    for (int64_t kk = 0; kk < p.reduced_count; kk++) {
-                        const float* gr = grad.data() + (1 + kk) * CHUNK;
-                        for (const Segment& sg : segments) {
-                            float s1 = 0.0f;
-#pragma omp simd reduction(+ : s1)
-                            for (int64_t i = 0; i < sg.len; i++) s1 += gr[sg.start + i];
-                            t_red[kk * rows + sg.row] += s1;
-                        }
-                    }
-                    std::memcpy(pgx + first, grad.data(), len * sizeof(float));
+                }
+            }
+            const int64_t count = std::min(tiling.rows_per_group, rows - row0);
+            for (int64_t local = 0; local < count; local++) {
+                for (int64_t m = 0; m < m_count; m++) {
+                    pm[(2 * m) * rows + row0 + local] = sums[(local * m_count + m) * 2] / hw;
+                    pm[(2 * m + 1) * rows + row0 + local] = sums[(local * m_count + m) * 2 + 1] / hw;
                 }
             }
         }
-        at::Tensor g_red = at::empty({p.reduced_count, rows}, x.options());
-        float* pgr = g_red.data_ptr<float>();
-        for (int64_t i = 0; i < p.reduced_count * rows; i++) pgr[i] = static_cast<float>(t_red[i]);
-        at::Tensor g_gamma, g_beta;
-        if (has_gy) {
-            g_gamma = at::zeros({c}, x.options());
-            g_beta = at::zeros({c}, x.options());
-            float* pgg = g_gamma.data_ptr<float>();
-            float* pgb = g_beta.data_ptr<float>();
-            for (int64_t ch = 0; ch < c; ch++) {
-                double s1 = 0.0, s2 = 0.0;
-                for (int64_t i = 0; i < n; i++) {
-                    s1 += t_gamma[i * c + ch];
-                    s2 += t_beta[i * c + ch];
-                }
-                pgg[ch] = static_cast<float>(s1);
-                pgb[ch] = static_cast<float>(s2);
+    }
+}
+
+namespace {
+
+// One stage's backward over one chunk, after v.compute: seeds the gradients of the output (gy·γ)
+// and of the emitted moments, runs the program in reverse, and leaves x's gradient in
+// grad.of(0) (when the stage gives x one). Adds the reduced inputs' gradients (per row) into
+// g_reduced, and γ's and β's per row into g_gamma_rows / g_beta_rows.
+struct ChunkBackward {
+    const StageProgram& p;
+    const StageCode& code;
+    const Rows& shape;
+    const float* reduced;
+    const float* gamma;
+    const float* gy;         // null: no output gradient
+    const double* gmoments;  // null: no moment gradients
+
+    void run(ChunkValues& v, ChunkGradients& grad, std::vector<float>& twin, const std::vector<Segment>& segments,
+             int64_t first, int64_t len, double* g_reduced, double* g_gamma_rows, double* g_beta_rows) const {
+        const int64_t rows = shape.rows(), hw = shape.hw, c = shape.c;
+        for (const Segment& sg : segments) {
+            if (gy != nullptr) {
+                scale_shift_backward(gy + first + sg.start, v.vals[p.output] + sg.start, grad.of(p.output) + sg.start,
+                                     code.set_output, sg.len, gamma[sg.row % c], g_gamma_rows[sg.row], g_beta_rows[sg.row]);
             }
-            g_gamma = g_gamma.view(ctx->saved_data["gamma_shape"].toIntVector());
-            g_beta = g_beta.view(ctx->saved_data["beta_shape"].toIntVector());
+            if (gmoments != nullptr) {
+                for (size_t m = 0; m < p.moments.size(); m++) {
+                    const float g_mean = static_cast<float>(gmoments[(2 * m) * rows + sg.row] / hw);
+                    const float g_square = static_cast<float>(2.0 * gmoments[(2 * m + 1) * rows + sg.row] / hw);
+                    const int64_t slot = p.moments[m];
+                    moments_backward(v.vals[slot] + sg.start, grad.of(slot) + sg.start, code.set_moment[m], sg.len,
+                                     g_mean, g_square);
+                }
+            }
         }
-        return {gx, g_red.view(ctx->saved_data["reduced_shape"].toIntVector()), g_gamma, g_beta,
-                at::Tensor(), at::Tensor(), at::Tensor()};
+        for (int64_t i = static_cast<int64_t>(code.code.size()) - 1; i >= 0; i--) {
+            const Instr& in = code.code[i];
+            if (in.elided) continue;
+            const int64_t self = v.first_instruction_slot() + i;
+            const float* gi = grad.of(self);
+            if (is_unary(in.op)) {
+                back_unary(in.op, v.vals[in.a], v.vals[self], gi, grad.of(in.a), in.set_a, len);
+            } else if (in.shift >= 0) {
+                for (const Segment& sg : segments) {
+                    const int64_t at = in.scalar * rows + sg.row;
+                    const float s = reduced[at];
+                    const float m = in.op == AFFINE ? s : 1.0f / s;
+                    float g_m = 0.0f, g_shift = 0.0f;
+                    back_affine(v.vals[in.a] + sg.start, m, gi + sg.start, grad.of(in.a) + sg.start, in.set_a, sg.len,
+                                g_m, g_shift);
+                    // a/s = a·m with m = 1/s: ∂/∂s = ∂/∂m · (−m²).
+                    g_reduced[at] += in.op == AFFINE ? g_m : -g_m * m * m;
+                    g_reduced[in.shift * rows + sg.row] += g_shift;
+                }
+            } else if (in.scalar >= 0) {
+                for (const Segment& sg : segments) {
+                    const int64_t at = in.scalar * rows + sg.row;
+                    g_reduced[at] += back_scalar(in.op, v.vals[in.a] + sg.start, reduced[at], gi + sg.start,
+                                                 grad.of(in.a) + sg.start, in.set_a, sg.len);
+                }
+            } else if (in.a != in.b) {
+                back_binary(in.op, v.vals[in.a], v.vals[in.b], gi, grad.of(in.a), in.set_a, grad.of(in.b), in.set_b, len);
+            } else {
+                // One value on both sides (v·v, v + v): the second gradient goes through a buffer
+                // of its own, the loops assume their outputs do not overlap.
+                back_binary(in.op, v.vals[in.a], v.vals[in.a], gi, grad.of(in.a), in.set_a, twin.data(), true, len);
+                add_into(grad.of(in.a), twin.data(), len);
+            }
+        }
     }
 };
 
-std::vector<int64_t> to_vector(JNIEnv* env, jintArray array) {
-    const jsize length = env->GetArrayLength(array);
-    std::vector<jint> raw(length);
-    env->GetIntArrayRegion(array, 0, length, raw.data());
-    return std::vector<int64_t>(raw.begin(), raw.end());
-}
-
 }  // namespace
 
-extern "C" JNIEXPORT jlongArray JNICALL Java_dev_evonorm_layers_NativeKernels_graphStage(JNIEnv* env, jclass,
-        jlong x, jlong reduced, jlong gamma, jlong beta, jintArray code, jintArray moments, jint output) {
-    try {
-        using evonorm_native::tensor;
-        variable_list out = GraphStageFunction::apply(tensor(x), tensor(reduced), tensor(gamma), tensor(beta),
-                                                      to_vector(env, code), to_vector(env, moments),
-                                                      static_cast<int64_t>(output));
-        return evonorm_native::handle_pair(env, out[0], out[1]);
-    } catch (const std::exception& e) {
-        evonorm_native::throw_java(env, e.what());
-        return nullptr;
+void stage_backward(const StageProgram& p, const Rows& shape, const float* px, const float* pr,
+                    const float* pg, const float* pgy, const double* pgm, float* pgx, bool add_to_gx,
+                    double* g_reduced, double* g_gamma_rows, double* g_beta_rows) {
+    const StageCode code = compile(p, add_to_gx);
+    const Tiling tiling(shape.rows(), shape.hw);
+    const ChunkBackward back{p, code, shape, pr, pg, p.output >= 0 ? pgy : nullptr, pgm};
+#pragma omp parallel num_threads(evonorm_native::threads())
+    {
+        ChunkValues v(p, code);
+        ChunkGradients grad(p);
+        std::vector<Segment> segments;
+        std::vector<float> twin(CHUNK);
+#pragma omp for schedule(static)
+        for (int64_t grp = 0; grp < tiling.groups; grp++) {
+            int64_t first = 0, len = 0;
+            for (int64_t k = 0; tiling.chunk(grp, k, segments, first, len); k++) {
+                v.compute(px + first, pr, shape.rows(), segments, len);
+                grad.at(pgx + first);
+                back.run(v, grad, twin, segments, first, len, g_reduced, g_gamma_rows, g_beta_rows);
+                if (!add_to_gx && !code.x_written) std::fill(pgx + first, pgx + first + len, 0.0f);
+            }
+        }
     }
 }
+
+}  // namespace evonorm_graph

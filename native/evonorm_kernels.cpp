@@ -523,16 +523,15 @@ struct EvoNormBFunction : public torch::autograd::Function<EvoNormBFunction> {
 using evonorm_native::tensor;
 using evonorm_native::throw_java;
 using evonorm_native::to_handle;
-
-// An absent parameter (v1 outside S0/B0) as an empty tensor: autograd's bookkeeping of a custom
-// function's inputs needs every tensor argument to be defined.
-at::Tensor optional_tensor(jlong handle) { return handle == 0 ? at::empty({0}, at::kFloat) : tensor(handle); }
+// An absent parameter (v1 outside S0/B0) is passed as an empty tensor (optional_tensor):
+// autograd's bookkeeping of a custom function's inputs needs every tensor argument to be defined.
+using evonorm_native::optional_tensor;
 
 }  // namespace
 
 extern "C" {
 
-JNIEXPORT jint JNICALL Java_dev_evonorm_layers_NativeKernels_abiVersion(JNIEnv*, jclass) { return 2; }
+JNIEXPORT jint JNICALL Java_dev_evonorm_layers_NativeKernels_abiVersion(JNIEnv*, jclass) { return 3; }
 
 JNIEXPORT jlong JNICALL Java_dev_evonorm_layers_NativeKernels_evoNormS(JNIEnv* env, jclass, jlong x, jlong v,
         jlong gamma, jlong beta, jint groups, jdouble eps, jint gate, jboolean meanOfSquares) {

@@ -42,6 +42,9 @@ inline int threads() { return at::in_parallel_region() ? 1 : std::max(1, at::get
 
 inline const at::Tensor& tensor(jlong handle) { return *reinterpret_cast<const at::Tensor*>(handle); }
 
+// An absent optional tensor (handle 0) as an empty one: the kernels test numel().
+inline at::Tensor optional_tensor(jlong handle) { return handle == 0 ? at::empty({0}, at::kFloat) : tensor(handle); }
+
 inline jlong to_handle(const at::Tensor& t) { return reinterpret_cast<jlong>(new at::Tensor(t)); }
 
 inline void throw_java(JNIEnv* env, const char* message) {

@@ -1,7 +1,6 @@
 package dev.evonorm.layers;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -55,8 +54,8 @@ public class GraphBlock extends ChannelBlock {
     private final Parameter beta;
     private final Map<Integer, Parameter> runningStats = new LinkedHashMap<>();
     private final boolean fusedKernels;
-    private GraphStages trainingStages;
-    private GraphStages inferenceStages;
+    private GraphPlan trainingPlan;
+    private GraphPlan inferencePlan;
 
     /** Runs on the fused graph executor where it is loaded, unless {@code options.fusedGraphs()} is false. */
     public GraphBlock(LayerGraph graph, LayerOptions options) {
@@ -116,9 +115,9 @@ public class GraphBlock extends ChannelBlock {
         NDArray x = inputs.singletonOrThrow();
         if (fusedKernels && x.getShape().dimension() == 4 && x.getShape().get(2) * x.getShape().get(3) > 1
                 && NativeKernels.acceptsGraphs(x)) {
-            GraphStages stages = stages(training);
-            if (stages.usable()) {
-                return new NDList(fusedForward(stages, store, x, training));
+            GraphPlan plan = plan(training);
+            if (plan.usable()) {
+                return new NDList(fusedForward(plan, store, x, training));
             }
         }
         Evaluation evaluation = new Evaluation(store, x, training);
@@ -139,58 +138,39 @@ public class GraphBlock extends ChannelBlock {
         return new NDList(y);
     }
 
-    private GraphStages stages(boolean training) {
+    private GraphPlan plan(boolean training) {
         if (training) {
-            if (trainingStages == null) {
-                trainingStages = GraphStages.plan(graph, true, GraphStages.valueNonNegative(graph, nonNegative));
+            if (trainingPlan == null) {
+                trainingPlan = GraphPlan.plan(graph, true, GraphPlan.valueNonNegative(graph, nonNegative));
             }
-            return trainingStages;
+            return trainingPlan;
         }
-        if (inferenceStages == null) {
-            inferenceStages = GraphStages.plan(graph, false, GraphStages.valueNonNegative(graph, nonNegative));
+        if (inferencePlan == null) {
+            inferencePlan = GraphPlan.plan(graph, false, GraphPlan.valueNonNegative(graph, nonNegative));
         }
-        return inferenceStages;
+        return inferencePlan;
     }
 
     /**
-     * The forward pass with the fused graph executor: the full-size nodes in native stages, the
-     * reduced ones (aggregates from the stages' moments, running statistics, ops on statistics)
-     * by the same {@link Evaluation} as the composed path.
+     * The forward pass on the fused graph executor: the whole graph — stages over the tensor,
+     * statistics, running statistics (updated in place in training), v0/v1, γ/β — in one native
+     * call, and its backward in one.
      */
-    private NDArray fusedForward(GraphStages stages, ParameterStore store, NDArray x, boolean training) {
-        Evaluation evaluation = new Evaluation(store, x, training);
-        NDArray g = perChannel(store, gamma, x, training);
-        NDArray b = perChannel(store, beta, x, training);
-        long n = x.getShape().get(0);
-        long c = x.getShape().get(1);
-        NDArray y = null;
-        // Each stage but the last passes x through; the next stage reads it from there (see
-        // native/evonorm_graph.cpp), so that x's gradient is summed inside the stages' backward.
-        NDArray input = x;
-        for (GraphStages.Stage stage : stages.stages()) {
-            NDArray reduced;
-            if (stage.reducedNodes().length == 0) {
-                reduced = x.getManager().zeros(new Shape(0, n * c));
-            } else {
-                NDList parts = new NDList();
-                for (int node : stage.reducedNodes()) {
-                    parts.add(evaluation.tensor(node).broadcast(n, c, 1, 1).reshape(1, n * c));
-                }
-                reduced = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
-            }
-            NDArray[] out = NativeKernels.graphStage(input, reduced, g, b, stage.code(), stage.momentSlots(), stage.outputSlot());
-            for (int m = 0; m < stage.momentNodes().length; m++) {
-                NDArray mean = out[1].get(m, 0).reshape(n, c, 1, 1);
-                NDArray meanOfSquares = out[1].get(m, 1).reshape(n, c, 1, 1);
-                evaluation.provideMoments(stage.momentNodes()[m], Moments.of(mean, meanOfSquares));
-            }
-            if (stage.outputSlot() >= 0) {
-                y = out[0];
-            } else {
-                input = out[0];
-            }
+    private NDArray fusedForward(GraphPlan plan, ParameterStore store, NDArray x, boolean training) {
+        Shape shape = x.getShape();
+        NDArray[] running = new NDArray[runningStats.size()];
+        int r = 0;
+        for (Parameter p : runningStats.values()) {
+            running[r++] = p.getArray();
         }
-        return y;
+        boolean grouped = graph.primitivesUsed().stream().anyMatch(p -> p.reduction().orElse(null) == Reduction.GROUP);
+        double bessel = options.besselRunningVar() ? RunningStatistic.bessel(shape.get(0) * shape.get(2) * shape.get(3)) : 1.0;
+        double[] settings = {options.eps(), options.runningDecay(), bessel,
+            grouped ? options.groups().groupsFor((int) shape.get(1)) : 1, training ? 1 : 0};
+        return NativeKernels.graph(x, v0 == null ? null : perChannel(store, v0, x, training),
+                v1 == null ? null : perChannel(store, v1, x, training),
+                perChannel(store, gamma, x, training), perChannel(store, beta, x, training), running, plan.encoded(),
+                settings);
     }
 
     /** One forward pass: node values by index, computed on demand, live nodes only. */
@@ -202,8 +182,6 @@ public class GraphBlock extends ChannelBlock {
         private final NDManager manager;
         private final GraphValue[] values;
         private final Map<Integer, Moments> moments = new HashMap<>();
-        /** Moments of full nodes computed by the fused executor: their values are never built here. */
-        private final Map<Integer, Moments> providedMoments = new HashMap<>();
 
         Evaluation(ParameterStore store, NDArray x, boolean training) {
             this.store = store;
@@ -212,10 +190,6 @@ public class GraphBlock extends ChannelBlock {
             this.inputShape = x.getShape();
             this.manager = x.getManager();
             this.values = new GraphValue[graph.size()];
-        }
-
-        void provideMoments(int index, Moments m) {
-            providedMoments.put(index, m);
         }
 
         GraphValue value(int index) {
@@ -362,11 +336,7 @@ public class GraphBlock extends ChannelBlock {
             }
             NDArray mean;
             NDArray meanOfSquares = null;
-            Moments provided = providedMoments.get(inputIndex);
-            if (provided != null) {
-                mean = provided.mean();
-                meanOfSquares = variance ? provided.meanOfSquares() : null;
-            } else if (value(inputIndex).isDeferredSquare() && !variance) {
+            if (value(inputIndex).isDeferredSquare() && !variance) {
                 GraphValue input = value(inputIndex);
                 // μ(v²) directly from v's moments (one product-and-sum pass, v² never built). The variance of
                 // v² would need μ(v⁴): then v² is materialized like any value.

@@ -26,14 +26,6 @@ final class Moments {
         this.value = value;
     }
 
-    /** Moments computed elsewhere (the fused graph executor): μ_{h,w}(v) and μ_{h,w}(v²), (N,C,1,1). */
-    static Moments of(NDArray mean, NDArray meanOfSquares) {
-        Moments m = new Moments(null);
-        m.mean = mean;
-        m.meanOfSquares = meanOfSquares;
-        return m;
-    }
-
     private boolean hasSpatialExtent() {
         Shape s = value.getShape();
         return s.get(2) * s.get(3) > 1;

@@ -32,7 +32,7 @@ import java.util.Locale;
  */
 public final class NativeKernels {
     private static final String RESOURCE = "/dev/evonorm/native/linux-x86_64/libevonorm_torch.so";
-    private static final int ABI_VERSION = 2;
+    private static final int ABI_VERSION = 3;
     /** -Devonorm.native.graphs=off, read once: it is tested on every forward pass of every graph layer. */
     private static final boolean GRAPHS_OFF = switchedOff("evonorm.native.graphs");
 
@@ -151,15 +151,21 @@ public final class NativeKernels {
     }
 
     /**
-     * One stage of a graph (native/evonorm_graph.cpp, GraphStages): the program {@code code} over x
-     * and the reduced inputs (K, N·C); returns the output with γ/β (when {@code outputSlot} ≥ 0,
-     * else an empty array) and the moments (M, 2, N·C) of the slots in {@code momentSlots}.
+     * A whole layer graph (native/evonorm_graph_function.cpp, {@link GraphPlan}) with its own
+     * backward: returns the output with γ/β. {@code v0}/{@code v1} may be null when the graph does
+     * not read them; {@code running} are the live batch aggregates' statistics in graph order
+     * (updated in place in training); settings are ε, the running decay, the running variance's
+     * Bessel factor, the group count and 1 for training.
      */
-    static NDArray[] graphStage(NDArray x, NDArray reduced, NDArray gamma, NDArray beta, int[] code, int[] momentSlots,
-            int outputSlot) {
-        long[] out = graphStage(handle(x), handle(reduced), handle(gamma), handle(beta), code, momentSlots, outputSlot);
-        PtNDManager manager = (PtNDManager) x.getManager();
-        return new NDArray[] {new PtNDArray(manager, out[0]), new PtNDArray(manager, out[1])};
+    static NDArray graph(NDArray x, NDArray v0, NDArray v1, NDArray gamma, NDArray beta, NDArray[] running,
+            int[] plan, double[] settings) {
+        long[] runningHandles = new long[running.length];
+        for (int i = 0; i < running.length; i++) {
+            runningHandles[i] = handle(running[i]);
+        }
+        long y = graph(handle(x), v0 == null ? 0 : handle(v0), v1 == null ? 0 : handle(v1), handle(gamma),
+                handle(beta), runningHandles, plan, settings);
+        return new PtNDArray((PtNDManager) x.getManager(), y);
     }
 
     /**
@@ -194,8 +200,8 @@ public final class NativeKernels {
     private static native long evoNormS(long x, long v, long gamma, long beta, int groups, double eps, int gate,
             boolean meanOfSquares);
 
-    private static native long[] graphStage(long x, long reduced, long gamma, long beta, int[] code, int[] momentSlots,
-            int outputSlot);
+    private static native long graph(long x, long v0, long v1, long gamma, long beta, long[] running, int[] plan,
+            double[] settings);
 
     private static native long[] evoNormB(long x, long v, long gamma, long beta, long runningVar, int variant,
             boolean training, double eps);

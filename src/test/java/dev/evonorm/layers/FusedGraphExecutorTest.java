@@ -1,10 +1,13 @@
 package dev.evonorm.layers;
 
+import static dev.evonorm.graph.Node.binary;
+import static dev.evonorm.graph.Node.unary;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.types.Shape;
 import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.Primitive;
 import dev.evonorm.graph.PublishedGraphs;
 import dev.evonorm.graph.RandomGraphs;
 import dev.evonorm.graph.SearchSpace;
@@ -15,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused graph executor (native/evonorm_graph.cpp with GraphStages) against GraphBlock's
+ * The fused graph executor (native/evonorm_graph*.cpp with GraphPlan) against GraphBlock's
  * composition of DJL's ops, on the published graphs and on random graphs of both search spaces:
  * outputs, the input gradient and every parameter gradient in training, then inference after the
  * running statistics moved, agree element by element — the same NaN and infinity pattern, finite
@@ -33,6 +36,51 @@ class FusedGraphExecutorTest extends ManagerPerClass {
                 assertTrue(problems.isEmpty(), e.getKey() + " on " + shape + ": " + problems);
             }
         }
+    }
+
+    /**
+     * Every element-wise op where the gradients of its operands also arrive from elsewhere (the
+     * executor writes a buffer's first gradient and adds the rest, in an order fixed per program):
+     * between two full values, against a statistic on either side, and with one value on both sides.
+     */
+    @Test
+    void everyOpAgreesWhereGradientsMeet() {
+        assumeTrue(NativeKernels.available(), NativeKernels.status().description());
+        List<String> failures = new ArrayList<>();
+        for (Primitive op : Primitive.values()) {
+            if (op.isAggregate()) {
+                continue;
+            }
+            List<LayerGraph> graphs = new ArrayList<>();
+            if (op.arity() == 1) {
+                // n4 = tanh(x), n5 = op(n4), n6 = n5 + n4, out = n6·x
+                graphs.add(LayerGraph.of(unary(Primitive.TANH, 0), unary(op, 4), binary(Primitive.ADD, 5, 4),
+                        binary(Primitive.MUL, 6, 0)));
+            } else {
+                // Two full values: n4 = tanh(x), n5 = op(x, n4), n6 = n5 + n4, out = n6·x.
+                graphs.add(LayerGraph.of(unary(Primitive.TANH, 0), binary(op, 0, 4), binary(Primitive.ADD, 5, 4),
+                        binary(Primitive.MUL, 6, 0)));
+                // A statistic on either side of u = σ(x) (kept away from 0: a quotient by x itself
+                // makes gradients that are rounding noise of cancelling terms): n4 = s²_hw(x),
+                // n5 = σ(x), n6 = op(n4, n5), n7 = op(n5, n4), out = (n6 + n7)·x.
+                graphs.add(LayerGraph.of(unary(Primitive.VAR_INSTANCE, 0), unary(Primitive.SIGMOID, 0), binary(op, 4, 5),
+                        binary(op, 5, 4), binary(Primitive.ADD, 6, 7), binary(Primitive.MUL, 8, 0)));
+                // A batch statistic and a parameter: n4 = μ_bhw(x), n5 = op(x, v1), n6 = op(n5, n4), out = n6 + x.
+                graphs.add(LayerGraph.of(unary(Primitive.MEAN_BATCH, 0), binary(op, 0, 3), binary(op, 5, 4),
+                        binary(Primitive.ADD, 6, 0)));
+                // One value on both sides: n4 = tanh(x), n5 = op(n4, n4), out = n5 + n4.
+                graphs.add(LayerGraph.of(unary(Primitive.TANH, 0), binary(op, 4, 4), binary(Primitive.ADD, 5, 4)));
+            }
+            for (LayerGraph graph : graphs) {
+                for (Shape shape : List.of(new Shape(3, 4, 5, 4), new Shape(2, 2, 40, 30))) {
+                    List<String> problems = compare(graph, new Random(op.ordinal()), shape, 1e-3);
+                    if (!problems.isEmpty()) {
+                        failures.add(graph + " on " + shape + ": " + problems);
+                    }
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
     @Test

@@ -8,28 +8,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How {@link GraphBlock} runs a graph with the fused graph executor ({@code native/evonorm_graph.cpp}):
- * the nodes that depend on x element-wise ("full" nodes) are computed by native stages, everything
- * else (aggregates, running statistics, ops between reduced values) by DJL's ops as before.
+ * How {@link GraphBlock} runs a graph on the fused graph executor ({@code native/evonorm_graph.cpp},
+ * {@code native/evonorm_graph_function.cpp}), in one native call forward and one backward.
  *
- * <p>A full node's level is the number of aggregates of full values between it and x; stage s
- * computes the full nodes it needs (recomputing lower levels from x rather than storing them) and
- * emits the per-(n,c) moments of the level-s nodes that an aggregate reads, and the last stage
- * emits the output. Which aggregates need moments depends on the mode: at inference a batch
- * aggregate reads its running statistic. Only for inputs with h·w > 1 (otherwise nothing is full).
+ * <p>The nodes that depend on x element-wise ("full" nodes) run in stages over the tensor. A full
+ * node's level is the number of aggregates of full values between it and x; stage s computes the
+ * full nodes it needs (recomputing lower levels from x rather than storing them) and emits the
+ * per-(n,c) moments of the level-s nodes that an aggregate reads, and the last stage emits the
+ * output. Every other live node is a reduced step (zero, v0, v1, an aggregate, a running
+ * statistic, an op between reduced values) run before the first stage that needs it. Which
+ * aggregates read moments depends on the mode: at inference a batch aggregate reads its running
+ * statistic. Only for inputs with h·w > 1 (otherwise nothing is full).
  */
-final class GraphStages {
+final class GraphPlan {
 
     /** One native stage: its program and which nodes' moments it emits. */
     record Stage(int[] code, int[] reducedNodes, int[] momentNodes, int[] momentSlots, int outputSlot) {
     }
 
-    private final List<Stage> stages;
-    private final boolean usable;
+    /**
+     * One reduced node, computed before stage {@code before}: kind and operands as
+     * native/evonorm_graph_function.cpp reads them.
+     */
+    record Step(int node, int kind, int op, int a, int b, int running, int before) {
+    }
 
-    private GraphStages(List<Stage> stages, boolean usable) {
+    // Step kinds (native/evonorm_graph_function.cpp).
+    static final int ZERO_NODE = 0;
+    static final int V0_NODE = 1;
+    static final int V1_NODE = 2;
+    static final int OP_NODE = 3;
+    static final int AGGREGATE = 4;
+    static final int RUNNING = 5;
+
+    private final List<Stage> stages;
+    private final List<Step> steps;
+    private final boolean usable;
+    private final int[] encoded;
+
+    private GraphPlan(int nodes, List<Stage> stages, List<Step> steps, boolean usable) {
         this.stages = stages;
+        this.steps = steps;
         this.usable = usable;
+        this.encoded = usable ? encode(nodes, stages, steps) : new int[0];
     }
 
     /** False when the graph's output is not a full node (it ignores x, or ends in an aggregate). */
@@ -41,11 +62,20 @@ final class GraphStages {
         return stages;
     }
 
+    List<Step> steps() {
+        return steps;
+    }
+
+    /** The plan as the native executor reads it. */
+    int[] encoded() {
+        return encoded;
+    }
+
     /**
      * @param valueNonNegative per node, whether GraphBlock knows the value cannot be negative (then
      *     signed_sqrt is the plain root, as GraphBlock computes it)
      */
-    static GraphStages plan(LayerGraph graph, boolean training, boolean[] valueNonNegative) {
+    static GraphPlan plan(LayerGraph graph, boolean training, boolean[] valueNonNegative) {
         int size = graph.size();
         boolean[] live = graph.liveNodes();
         boolean[] full = new boolean[size];
@@ -79,7 +109,7 @@ final class GraphStages {
         }
         int output = graph.outputIndex();
         if (!full[output]) {
-            return new GraphStages(List.of(), false);
+            return new GraphPlan(size, List.of(), List.of(), false);
         }
         // The full nodes an aggregate reads (in training: every aggregate; at inference: not the batch ones).
         boolean[] needsMoments = new boolean[size];
@@ -103,7 +133,107 @@ final class GraphStages {
             }
             stages.add(stage(graph, full, sinks, needsMoments, s == level[output] ? output : -1, valueNonNegative));
         }
-        return new GraphStages(stages, true);
+        return new GraphPlan(size, stages, steps(graph, training, full, available, stages, valueNonNegative), true);
+    }
+
+    /**
+     * The reduced nodes the stages need, in graph order, each before the first stage it can run
+     * at: its inputs' moments come from earlier stages. An aggregate of a full node reads that
+     * node's moments; at inference a batch aggregate reads its running statistic instead and
+     * needs nothing.
+     */
+    private static List<Step> steps(LayerGraph graph, boolean training, boolean[] full, int[] available,
+            List<Stage> stages, boolean[] valueNonNegative) {
+        int size = graph.size();
+        boolean[] needed = new boolean[size];
+        for (Stage stage : stages) {
+            for (int node : stage.reducedNodes()) {
+                needed[node] = true;
+            }
+        }
+        for (int i = size - 1; i >= LayerGraph.INITIAL_NODES; i--) {
+            if (!needed[i]) {
+                continue;
+            }
+            Primitive op = graph.node(i).op();
+            if (op.isAggregate() && (full[graph.node(i).left()] || running(op, training))) {
+                continue;
+            }
+            for (int in : graph.node(i).inputs()) {
+                needed[in] = true;
+            }
+        }
+        // Running statistics: one per live batch aggregate, in graph order (as GraphBlock declares them).
+        boolean[] live = graph.liveNodes();
+        int[] runningIndex = new int[size];
+        int count = 0;
+        for (int i = LayerGraph.INITIAL_NODES; i < size; i++) {
+            runningIndex[i] = live[i] && graph.node(i).op().dependsOnBatch() ? count++ : -1;
+        }
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            if (!needed[i] || full[i]) {
+                continue;
+            }
+            switch (i) {
+                case LayerGraph.ZERO -> steps.add(new Step(i, ZERO_NODE, 0, -1, -1, -1, 0));
+                case LayerGraph.V0 -> steps.add(new Step(i, V0_NODE, 0, -1, -1, -1, 0));
+                case LayerGraph.V1 -> steps.add(new Step(i, V1_NODE, 0, -1, -1, -1, 0));
+                default -> steps.add(step(graph, i, training, full, available, runningIndex, valueNonNegative));
+            }
+        }
+        return steps;
+    }
+
+    private static Step step(LayerGraph graph, int i, boolean training, boolean[] full, int[] available,
+            int[] runningIndex, boolean[] valueNonNegative) {
+        Node node = graph.node(i);
+        Primitive op = node.op();
+        if (op.isAggregate()) {
+            int variance = op.isSecondMoment() ? 1 : 0;
+            if (running(op, training)) {
+                return new Step(i, RUNNING, variance, -1, -1, runningIndex[i], 0);
+            }
+            int reduction = switch (op.reduction().orElseThrow()) {
+                case BATCH -> 0;
+                case INSTANCE -> 1;
+                case GROUP -> 2;
+            };
+            return new Step(i, AGGREGATE, reduction * 2 + variance, node.left(), full[node.left()] ? 1 : 0,
+                    runningIndex[i], available[i]);
+        }
+        int b = op.arity() == 2 ? node.right() : -1;
+        return new Step(i, OP_NODE, opcode(op, valueNonNegative[node.left()]), node.left(), b, -1, available[i]);
+    }
+
+    /** At inference a batch aggregate is its running statistic. */
+    private static boolean running(Primitive op, boolean training) {
+        return op.reduction().orElse(null) == Reduction.BATCH && !training;
+    }
+
+    /** [nodes, steps, stages, 7 per step, then per stage: K, K nodes, I, 3·I code, M, M (node, slot), output]. */
+    private static int[] encode(int nodes, List<Stage> stages, List<Step> steps) {
+        List<Integer> e = new ArrayList<>(List.of(nodes, steps.size(), stages.size()));
+        for (Step s : steps) {
+            e.addAll(List.of(s.node(), s.kind(), s.op(), s.a(), s.b(), s.running(), s.before()));
+        }
+        for (Stage stage : stages) {
+            e.add(stage.reducedNodes().length);
+            for (int node : stage.reducedNodes()) {
+                e.add(node);
+            }
+            e.add(stage.code().length / 3);
+            for (int c : stage.code()) {
+                e.add(c);
+            }
+            e.add(stage.momentNodes().length);
+            for (int m = 0; m < stage.momentNodes().length; m++) {
+                e.add(stage.momentNodes()[m]);
+                e.add(stage.momentSlots()[m]);
+            }
+            e.add(stage.outputSlot());
+        }
+        return e.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The program that computes {@code sinks} from x and reduced values. */
