@@ -292,8 +292,12 @@ void back_binary(int op, const float* __restrict a, const float* __restrict b, c
     switch (op) {
         case ADD: EVONORM_STORE2(set_a, ga, g[i], set_b, gb, g[i]); break;
         case MUL: EVONORM_STORE2(set_a, ga, g[i] * b[i], set_b, gb, g[i] * a[i]); break;
-        case DIV:  // as PyTorch: g/b and −g·a/b² (so that a/a's gradients cancel exactly)
-            EVONORM_STORE2(set_a, ga, g[i] / b[i], set_b, gb, -g[i] * a[i] / (b[i] * b[i]));
+        case DIV:
+            if (a == b) {  // v/v: as PyTorch, g/v and −g·v/v², whose sum is exactly 0 where PyTorch's is
+                EVONORM_STORE2(set_a, ga, g[i] / b[i], set_b, gb, -g[i] * a[i] / (b[i] * b[i]));
+            } else {  // one division: q = g/b, then −g·a/b² = −q·a/b = −q·(a·(1/b))
+                EVONORM_STORE2(set_a, ga, g[i] * (1.0f / b[i]), set_b, gb, -(g[i] * (1.0f / b[i])) * (a[i] * (1.0f / b[i])));
+            }
             break;
         default:  // MAX
             EVONORM_STORE2(set_a, ga, max_grad_first(g[i], a[i], b[i]), set_b, gb, max_grad_first(g[i], b[i], a[i]));
@@ -404,6 +408,44 @@ void scale_shift_backward(const float* __restrict gy, const float* __restrict o,
     sb += b;
 }
 
+// The output as a quotient of two full values: dst = a/b·γ + β.
+EVONORM_CLONES
+void quotient_out(const float* __restrict a, const float* __restrict b, float* __restrict dst, int64_t n, float g,
+                  float beta) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) dst[i] = a[i] / b[i] * g + beta;
+}
+
+// Its backward with one division: r = 1/b, o = a·r; Σ gy·o and Σ gy go to sg, sb; with
+// q = gy·γ·r, ga (+)= q and gb (+)= −q·o (= −gy·γ·a/b²).
+EVONORM_CLONES
+void quotient_out_backward(const float* __restrict gy, const float* __restrict a, const float* __restrict b,
+                           float* __restrict ga, bool set_a, float* __restrict gb, bool set_b, int64_t n, float g,
+                           double& sg, double& sb) {
+    float s1 = 0.0f, s2 = 0.0f;
+    if (set_a && set_b) {
+#pragma omp simd reduction(+ : s1, s2) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            const float r = 1.0f / b[i], o = a[i] * r, q = gy[i] * g * r;
+            s1 += gy[i] * o;
+            s2 += gy[i];
+            ga[i] = q;
+            gb[i] = -q * o;
+        }
+    } else {
+#pragma omp simd reduction(+ : s1, s2) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            const float r = 1.0f / b[i], o = a[i] * r, q = gy[i] * g * r;
+            s1 += gy[i] * o;
+            s2 += gy[i];
+            ga[i] = (set_a ? 0.0f : ga[i]) + q;
+            gb[i] = (set_b ? 0.0f : gb[i]) - q * o;
+        }
+    }
+    sg += s1;
+    sb += s2;
+}
+
 // The moments' backward: g_v (+)= g_mean + g_square·v (g_mean, g_square already per element).
 EVONORM_CLONES
 void moments_backward(const float* __restrict v, float* __restrict g_v, bool set, int64_t n, float g_mean,
@@ -429,26 +471,70 @@ struct Segment {
     int64_t len;
 };
 
-// Internal opcodes of fused pairs: MUL or DIV by a reduced value, then ADD of one (a·m + c, with
-// m = s or 1/s), where the product has no other use — the common "scale and shift by
-// statistics" of normalization layers, one pass instead of two each way.
+// An internal opcode: two ops with reduced operands fused into one pass each way, a·M + C with M
+// and C per row, where the first op's value has no other use. The forms:
+//   SCALE_SHIFT  a·m + t        (m = s, or 1/s for a quotient)
+//   SHIFT_SCALE  (a + t)·m = a·m + t·m
+//   NEG_SHIFT    −a + t
+// — the scale-and-shift by statistics that normalization layers are made of. GraphBlock's
+// composition collapses the same chains into one affine step, with the same coefficients.
 constexpr int AFFINE = 100;
-constexpr int AFFINE_DIV = 101;
+enum AffineForm : int { SCALE_SHIFT = 0, SHIFT_SCALE = 1, NEG_SHIFT = 2 };
 
 // An instruction as a stage runs it. An op between a full and a reduced value has its full operand
-// in `a` and the reduced input's index (0-based) in `scalar` (AFFINE: the shift's in `shift`);
-// otherwise scalar is −1. An elided instruction was fused into a later one. In the backward,
-// set_a/set_b say that this is the first gradient written to that operand's buffer (it is written,
-// not added: no buffer is cleared).
+// in `a` and the reduced input's index (0-based) in `scalar`; otherwise scalar is −1. AFFINE: m's
+// reduced input in `scalar` (−1 for NEG_SHIFT), t's in `shift`, `div` when m = 1/s. An elided
+// instruction was fused into a later one. In the backward, set_a/set_b say that this is the first
+// gradient written to that operand's buffer (it is written, not added: no buffer is cleared).
 struct Instr {
     int op;
     int64_t a, b, scalar, shift;
     bool elided, set_a, set_b;
+    int form;
+    bool div;
+
+    // This row's M and C of an AFFINE instruction.
+    void coefficients(const float* reduced, int64_t rows, int64_t row, float& m, float& c) const {
+        const float t = reduced[shift * rows + row];
+        if (form == NEG_SHIFT) {
+            m = -1.0f;
+            c = t;
+            return;
+        }
+        const float s = reduced[scalar * rows + row];
+        m = div ? 1.0f / s : s;
+        c = form == SHIFT_SCALE ? t * m : t;
+    }
+
+    // Adds to the reduced inputs' gradients of an AFFINE instruction, from this row's Σ g·a (∂/∂M)
+    // and Σ g (∂/∂C).
+    void add_gradients(const float* reduced, int64_t rows, int64_t row, float sum_ga, float sum_g,
+                       double* g_reduced) const {
+        if (form == NEG_SHIFT) {
+            g_reduced[shift * rows + row] += sum_g;
+            return;
+        }
+        const float s = reduced[scalar * rows + row], t = reduced[shift * rows + row];
+        const float m = div ? 1.0f / s : s;
+        // SHIFT_SCALE: C = t·m, so ∂/∂t = m·Σg and ∂/∂m gains t·Σg.
+        const float g_m = form == SHIFT_SCALE ? sum_ga + t * sum_g : sum_ga;
+        g_reduced[shift * rows + row] += form == SHIFT_SCALE ? m * sum_g : sum_g;
+        g_reduced[scalar * rows + row] += div ? -g_m * m * m : g_m;  // m = 1/s: ∂/∂s = ∂/∂m·(−m²)
+    }
 };
 
-// A stage's program as run: the instructions, and which seeds of the backward write first.
+// A stage's program as run: the instructions, how the output is made, and which seeds of the
+// backward write first.
+// How the output's γ/β are applied: to the output's value (PLAIN), or fused with the instruction
+// that makes it, when nothing else reads that value: a product with or quotient by a reduced value
+// folds into γ (SCALED: y = a·(m·γ) + β), a quotient of two full values is one pass each way
+// (QUOTIENT: y = a/b·γ + β, its backward with one division instead of three).
+enum OutputForm : int { PLAIN = 0, SCALED = 1, QUOTIENT = 2 };
+
 struct StageCode {
     std::vector<Instr> code;
+    OutputForm output_form = PLAIN;
+    Instr output{};  // the fused instruction (SCALED, QUOTIENT), elided in `code`
     bool set_output = false;
     std::vector<bool> set_moment;
     bool x_written = false;  // false: x's gradient is not written by this stage (none, or added)
@@ -460,7 +546,7 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
     const int64_t k = p.reduced_count;
     auto reduced = [k](int64_t slot) { return slot >= 1 && slot <= k; };
     for (int64_t i = 0; i < p.size(); i++) {
-        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false};
+        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false, 0, false};
         const int64_t self = 1 + k + i;
         if (in.a < 0 || in.a >= self || (!is_unary(in.op) && (in.b < 0 || in.b >= self))) {
             throw std::invalid_argument("graph plan: an operand that is not computed before its instruction");
@@ -482,7 +568,7 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         }
         out.code.push_back(in);
     }
-    // Fuse a·s (or a/s) followed by + t into one instruction where the product has no other use.
+    // Fuse pairs of ops with reduced operands into AFFINE where the first one's value has no other use.
     std::vector<int> uses(p.slots(), 0);
     for (const Instr& in : out.code) {
         uses[in.a]++;
@@ -490,16 +576,43 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
     }
     for (int64_t m : p.moments) uses[m]++;
     if (p.output >= 0) uses[p.output]++;
+    auto scalar_op = [](const Instr& in, int op) { return in.op == op && in.scalar >= 0; };
     for (size_t j = 0; j < out.code.size(); j++) {
-        Instr& add = out.code[j];
-        if (add.op != ADD || add.scalar < 0 || add.a <= k) continue;
-        Instr& product = out.code[add.a - 1 - k];
-        if ((product.op != MUL && product.op != DIV) || product.scalar < 0 || product.elided || uses[add.a] != 1) continue;
-        add.op = product.op == MUL ? AFFINE : AFFINE_DIV;
-        add.shift = add.scalar;
-        add.scalar = product.scalar;
-        add.a = product.a;
-        product.elided = true;
+        Instr& second = out.code[j];
+        if (second.a <= k || second.elided || uses[second.a] != 1) continue;
+        Instr& first_op = out.code[second.a - 1 - k];
+        if (first_op.elided) continue;
+        const bool second_add = scalar_op(second, ADD);
+        const bool second_scale = scalar_op(second, MUL) || scalar_op(second, DIV);
+        if (second_add && (scalar_op(first_op, MUL) || scalar_op(first_op, DIV))) {
+            second.form = SCALE_SHIFT;
+            second.div = first_op.op == DIV;
+            second.shift = second.scalar;
+            second.scalar = first_op.scalar;
+        } else if (second_scale && scalar_op(first_op, ADD)) {
+            second.form = SHIFT_SCALE;
+            second.div = second.op == DIV;
+            second.shift = first_op.scalar;
+        } else if (second_add && first_op.op == NEG) {
+            second.form = NEG_SHIFT;
+            second.shift = second.scalar;
+            second.scalar = -1;
+        } else {
+            continue;
+        }
+        second.op = AFFINE;
+        second.a = first_op.a;
+        first_op.elided = true;
+    }
+    if (p.output > k && uses[p.output] == 1) {
+        Instr& last = out.code[p.output - 1 - k];
+        const bool scaled = (last.op == MUL || last.op == DIV) && last.scalar >= 0;
+        const bool quotient = last.op == DIV && last.scalar < 0 && last.a != last.b;
+        if (!last.elided && (scaled || quotient)) {
+            out.output_form = scaled ? SCALED : QUOTIENT;
+            out.output = last;
+            last.elided = true;
+        }
     }
     // The order of the backward's writes: the output's seed, the moments' seeds, the instructions
     // in reverse. The first write to a buffer sets it.
@@ -510,13 +623,17 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         written[slot] = true;
         return set;
     };
-    if (p.output >= 0) out.set_output = first(p.output);
+    if (out.output_form == PLAIN && p.output >= 0) out.set_output = first(p.output);
+    if (out.output_form != PLAIN) {
+        out.output.set_a = first(out.output.a);
+        if (out.output_form == QUOTIENT) out.output.set_b = first(out.output.b);
+    }
     for (int64_t m : p.moments) out.set_moment.push_back(first(m));
     for (int64_t i = static_cast<int64_t>(out.code.size()) - 1; i >= 0; i--) {
         Instr& in = out.code[i];
         if (in.elided) continue;
         in.set_a = first(in.a);
-        if (!is_unary(in.op) && in.scalar < 0 && in.shift < 0) in.set_b = first(in.b);
+        if (!is_unary(in.op) && in.op != AFFINE && in.scalar < 0) in.set_b = first(in.b);
     }
     out.x_written = written[0] && !x_accumulates;
     return out;
@@ -544,11 +661,11 @@ struct ChunkValues {
             float* o = scratch.data() + i * CHUNK;
             if (is_unary(in.op)) {
                 run_unary(in.op, vals[in.a], o, n);
-            } else if (in.shift >= 0) {
+            } else if (in.op == AFFINE) {
                 for (const Segment& sg : segments) {
-                    const float m = reduced[in.scalar * rows + sg.row];
-                    run_affine(vals[in.a] + sg.start, in.op == AFFINE ? m : 1.0f / m, reduced[in.shift * rows + sg.row],
-                               o + sg.start, sg.len);
+                    float m, c;
+                    in.coefficients(reduced, rows, sg.row, m, c);
+                    run_affine(vals[in.a] + sg.start, m, c, o + sg.start, sg.len);
                 }
             } else if (in.scalar < 0) {
                 run_binary(in.op, vals[in.a], vals[in.b], o, n);
@@ -637,7 +754,21 @@ void stage_forward(const StageProgram& p, const Rows& shape, const float* px, co
                     }
                     if (write_output) {
                         const int64_t ch = sg.row % c;
-                        scale_shift(v.vals[p.output] + sg.start, py + first + sg.start, sg.len, pg[ch], pb[ch]);
+                        float* dst = py + first + sg.start;
+                        const Instr& o = code.output;
+                        switch (code.output_form) {
+                            case PLAIN:
+                                scale_shift(v.vals[p.output] + sg.start, dst, sg.len, pg[ch], pb[ch]);
+                                break;
+                            case SCALED: {
+                                const float s = pr[o.scalar * rows + sg.row];
+                                scale_shift(v.vals[o.a] + sg.start, dst, sg.len, (o.op == MUL ? s : 1.0f / s) * pg[ch], pb[ch]);
+                                break;
+                            }
+                            case QUOTIENT:
+                                quotient_out(v.vals[o.a] + sg.start, v.vals[o.b] + sg.start, dst, sg.len, pg[ch], pb[ch]);
+                                break;
+                        }
                     }
                 }
             }
@@ -672,8 +803,31 @@ struct ChunkBackward {
         const int64_t rows = shape.rows(), hw = shape.hw, c = shape.c;
         for (const Segment& sg : segments) {
             if (gy != nullptr) {
-                scale_shift_backward(gy + first + sg.start, v.vals[p.output] + sg.start, grad.of(p.output) + sg.start,
-                                     code.set_output, sg.len, gamma[sg.row % c], g_gamma_rows[sg.row], g_beta_rows[sg.row]);
+                const float* gys = gy + first + sg.start;
+                const float gm = gamma[sg.row % c];
+                const Instr& o = code.output;
+                switch (code.output_form) {
+                    case PLAIN:
+                        scale_shift_backward(gys, v.vals[p.output] + sg.start, grad.of(p.output) + sg.start,
+                                             code.set_output, sg.len, gm, g_gamma_rows[sg.row], g_beta_rows[sg.row]);
+                        break;
+                    case SCALED: {
+                        // y = a·m·γ + β, m = s or 1/s: Σ gy·a gives γ's gradient (times m) and s's.
+                        const int64_t at = o.scalar * rows + sg.row;
+                        const float m = o.op == MUL ? reduced[at] : 1.0f / reduced[at];
+                        double sum_a = 0.0;
+                        scale_shift_backward(gys, v.vals[o.a] + sg.start, grad.of(o.a) + sg.start, o.set_a, sg.len,
+                                             m * gm, sum_a, g_beta_rows[sg.row]);
+                        g_gamma_rows[sg.row] += m * sum_a;
+                        g_reduced[at] += o.op == MUL ? gm * sum_a : -gm * sum_a * m * m;
+                        break;
+                    }
+                    case QUOTIENT:
+                        quotient_out_backward(gys, v.vals[o.a] + sg.start, v.vals[o.b] + sg.start, grad.of(o.a) + sg.start,
+                                              o.set_a, grad.of(o.b) + sg.start, o.set_b, sg.len, gm, g_gamma_rows[sg.row],
+                                              g_beta_rows[sg.row]);
+                        break;
+                }
             }
             if (gmoments != nullptr) {
                 for (size_t m = 0; m < p.moments.size(); m++) {
@@ -692,17 +846,13 @@ struct ChunkBackward {
             const float* gi = grad.of(self);
             if (is_unary(in.op)) {
                 back_unary(in.op, v.vals[in.a], v.vals[self], gi, grad.of(in.a), in.set_a, len);
-            } else if (in.shift >= 0) {
+            } else if (in.op == AFFINE) {
                 for (const Segment& sg : segments) {
-                    const int64_t at = in.scalar * rows + sg.row;
-                    const float s = reduced[at];
-                    const float m = in.op == AFFINE ? s : 1.0f / s;
-                    float g_m = 0.0f, g_shift = 0.0f;
+                    float m, c, sum_ga = 0.0f, sum_g = 0.0f;
+                    in.coefficients(reduced, rows, sg.row, m, c);
                     back_affine(v.vals[in.a] + sg.start, m, gi + sg.start, grad.of(in.a) + sg.start, in.set_a, sg.len,
-                                g_m, g_shift);
-                    // a/s = a·m with m = 1/s: ∂/∂s = ∂/∂m · (−m²).
-                    g_reduced[at] += in.op == AFFINE ? g_m : -g_m * m * m;
-                    g_reduced[in.shift * rows + sg.row] += g_shift;
+                                sum_ga, sum_g);
+                    in.add_gradients(reduced, rows, sg.row, sum_ga, sum_g, g_reduced);
                 }
             } else if (in.scalar >= 0) {
                 for (const Segment& sg : segments) {

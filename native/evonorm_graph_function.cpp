@@ -39,9 +39,10 @@ using torch::autograd::variable_list;
 enum StepKind : int64_t { ZERO_NODE = 0, V0_NODE = 1, V1_NODE = 2, OP_NODE = 3, AGGREGATE = 4, RUNNING = 5 };
 enum ReductionKind : int64_t { BATCH = 0, INSTANCE = 1, GROUP = 2 };
 
-// One reduced node. OP_NODE: op, a, b (b = −1 for a unary op). AGGREGATE: op = reduction·2 +
-// variance, a = input node, b = 1 if the input is full (its moments come from a stage), running =
-// the running statistic it updates in training (−1: none). RUNNING (inference): op = variance,
+// One reduced node. OP_NODE: op, a, b (b = −1 for a unary op). AGGREGATE: op = reduction·4 +
+// 2·square + variance, a = input node, b = 1 if the input is full (its moments come from a stage),
+// running = the running statistic it updates in training (−1: none); `square`: a mean of a², read
+// as a's second moment (a is then the node under the square). RUNNING (inference): op = variance,
 // running = the statistic read.
 struct Step {
     int64_t node, kind, op, a, b, running, before;
@@ -233,10 +234,13 @@ struct GraphFunction : public torch::autograd::Function<GraphFunction> {
             }
             default: {  // AGGREGATE
                 const bool variance = (step.op & 1) != 0;
-                const Units u{step.op >> 1, shape.n, c, settings.groups};
+                const bool square = (step.op & 2) != 0;
+                const Units u{step.op >> 2, shape.n, c, settings.groups};
                 std::vector<double> M1, M2;
                 const bool full = step.b != 0;
-                unit_moments(u, full ? pm + step.a * 2 * rows : nullptr, full ? pm + (step.a * 2 + 1) * rows : nullptr,
+                // A mean of a² is a's second moment.
+                const double* m1 = full ? pm + (step.a * 2 + (square ? 1 : 0)) * rows : nullptr;
+                unit_moments(u, m1, full ? pm + (step.a * 2 + 1) * rows : nullptr,
                              full ? nullptr : pv + step.a * rows, variance, M1, M2);
                 std::vector<double> stat(u.count());
                 for (int64_t k = 0; k < u.count(); k++) stat[k] = variance ? clamp_variance(M2[k] - M1[k] * M1[k]) : M1[k];
@@ -359,9 +363,11 @@ struct GraphFunction : public torch::autograd::Function<GraphFunction> {
             }
             case AGGREGATE: {
                 const bool variance = (step.op & 1) != 0;
-                const Units u{step.op >> 1, shape.n, c, settings.groups};
+                const bool square = (step.op & 2) != 0;
+                const Units u{step.op >> 2, shape.n, c, settings.groups};
                 const bool full = step.b != 0;
-                const double* m1 = full ? pm + step.a * 2 * rows : nullptr;
+                const int64_t mean_row = step.a * 2 + (square ? 1 : 0);  // where the mean's gradient goes
+                const double* m1 = full ? pm + mean_row * rows : nullptr;
                 const double* m2 = full ? pm + (step.a * 2 + 1) * rows : nullptr;
                 const float* value = full ? nullptr : pv + step.a * rows;
                 std::vector<double> M1, M2, G(u.count(), 0.0);
@@ -379,7 +385,7 @@ struct GraphFunction : public torch::autograd::Function<GraphFunction> {
                     g1 /= per;
                     g2 /= per;
                     if (full) {
-                        gm[step.a * 2 * rows + r] += g1;
+                        gm[mean_row * rows + r] += g1;
                         gm[(step.a * 2 + 1) * rows + r] += g2;
                     } else {
                         gv[step.a * rows + r] += static_cast<float>(g1 + 2.0 * value[r] * g2);

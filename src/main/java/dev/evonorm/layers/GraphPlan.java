@@ -115,9 +115,8 @@ final class GraphPlan {
         boolean[] needsMoments = new boolean[size];
         for (int i = LayerGraph.INITIAL_NODES; i < size; i++) {
             Node node = graph.node(i);
-            if (live[i] && node.op().isAggregate() && full[node.left()]
-                    && !(node.op().reduction().orElseThrow() == Reduction.BATCH && !training)) {
-                needsMoments[node.left()] = true;
+            if (live[i] && node.op().isAggregate() && full[node.left()] && !running(node.op(), training)) {
+                needsMoments[momentSource(graph, i, full)] = true;
             }
         }
         List<Stage> stages = new ArrayList<>();
@@ -199,11 +198,35 @@ final class GraphPlan {
                 case INSTANCE -> 1;
                 case GROUP -> 2;
             };
-            return new Step(i, AGGREGATE, reduction * 2 + variance, node.left(), full[node.left()] ? 1 : 0,
-                    runningIndex[i], available[i]);
+            if (full[node.left()]) {
+                int square = squareMean(graph, i, full) ? 2 : 0;
+                return new Step(i, AGGREGATE, reduction * 4 + square + variance, momentSource(graph, i, full), 1,
+                        runningIndex[i], available[i]);
+            }
+            return new Step(i, AGGREGATE, reduction * 4 + variance, node.left(), 0, runningIndex[i], available[i]);
         }
         int b = op.arity() == 2 ? node.right() : -1;
         return new Step(i, OP_NODE, opcode(op, valueNonNegative[node.left()]), node.left(), b, -1, available[i]);
+    }
+
+    /**
+     * The full node whose moments aggregate {@code i} (of a full node) reads: its input, or — for
+     * a mean of v² with v full — v, whose second moment is that mean (v² is then not computed,
+     * as GraphBlock's composition does not compute it either).
+     */
+    private static int momentSource(LayerGraph graph, int i, boolean[] full) {
+        Node node = graph.node(i);
+        return squareMean(graph, i, full) ? graph.node(node.left()).left() : node.left();
+    }
+
+    /** Whether aggregate {@code i} is a mean of v² with v full (see {@link #momentSource}). */
+    private static boolean squareMean(LayerGraph graph, int i, boolean[] full) {
+        Node node = graph.node(i);
+        if (node.op().isSecondMoment() || node.left() < LayerGraph.INITIAL_NODES) {
+            return false;
+        }
+        Node input = graph.node(node.left());
+        return input.op() == Primitive.SQUARE && full[input.left()];
     }
 
     /** At inference a batch aggregate is its running statistic. */

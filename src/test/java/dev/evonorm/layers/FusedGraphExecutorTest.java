@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.types.Shape;
 import dev.evonorm.graph.LayerGraph;
+import dev.evonorm.graph.Node;
 import dev.evonorm.graph.Primitive;
 import dev.evonorm.graph.PublishedGraphs;
 import dev.evonorm.graph.RandomGraphs;
@@ -77,6 +78,44 @@ class FusedGraphExecutorTest extends ManagerPerClass {
                     if (!problems.isEmpty()) {
                         failures.add(graph + " on " + shape + ": " + problems);
                     }
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /**
+     * The pairs the executor fuses into one scale-and-shift (a·s + t, a/s + t, (a + t)·s, (a + t)/s,
+     * −a + t) and the output fused with a last product, quotient or quotient of full values, with
+     * both statistics per row (instance) and per channel (batch).
+     */
+    @Test
+    void fusedChainsAgree() {
+        assumeTrue(NativeKernels.available(), NativeKernels.status().description());
+        List<String> failures = new ArrayList<>();
+        List<LayerGraph> graphs = new ArrayList<>();
+        for (Primitive first : List.of(Primitive.MUL, Primitive.DIV, Primitive.ADD, Primitive.NEG)) {
+            for (Primitive second : List.of(Primitive.ADD, Primitive.MUL, Primitive.DIV)) {
+                // n4 = s²_hw(x), n5 = μ_bhw(x), n6 = first(x, n4) or −x, n7 = second(n6, n5): as the
+                // output, and as an inner value (out = n7·σ(x)).
+                Node one = first == Primitive.NEG ? unary(first, 0) : binary(first, 0, 4);
+                graphs.add(LayerGraph.of(unary(Primitive.VAR_INSTANCE, 0), unary(Primitive.MEAN_BATCH, 0), one,
+                        binary(second, 6, 5)));
+                graphs.add(LayerGraph.of(unary(Primitive.VAR_INSTANCE, 0), unary(Primitive.MEAN_BATCH, 0), one,
+                        binary(second, 6, 5), unary(Primitive.SIGMOID, 0), binary(Primitive.MUL, 7, 8)));
+            }
+        }
+        // Outputs: x/σ(x), x·σ(x)/√s², and a quotient whose divisor also feeds a moment.
+        graphs.add(LayerGraph.of(unary(Primitive.SIGMOID, 0), binary(Primitive.DIV, 0, 4)));
+        graphs.add(LayerGraph.of(unary(Primitive.SIGMOID, 0), binary(Primitive.MUL, 0, 4), unary(Primitive.VAR_GROUP, 0),
+                unary(Primitive.SIGNED_SQRT, 6), binary(Primitive.DIV, 5, 7)));
+        graphs.add(LayerGraph.of(unary(Primitive.SIGMOID, 0), unary(Primitive.VAR_INSTANCE, 4), binary(Primitive.DIV, 0, 4),
+                binary(Primitive.ADD, 6, 5)));
+        for (LayerGraph graph : graphs) {
+            for (Shape shape : List.of(new Shape(3, 4, 5, 4), new Shape(2, 2, 40, 30))) {
+                List<String> problems = compare(graph, new Random(graph.hashCode()), shape, 1e-3);
+                if (!problems.isEmpty()) {
+                    failures.add(graph + " on " + shape + ": " + problems);
                 }
             }
         }
