@@ -72,14 +72,7 @@ class FusedGraphExecutorTest extends ManagerPerClass {
                 // One value on both sides: n4 = tanh(x), n5 = op(n4, n4), out = n5 + n4.
                 graphs.add(LayerGraph.of(unary(Primitive.TANH, 0), binary(op, 4, 4), binary(Primitive.ADD, 5, 4)));
             }
-            for (LayerGraph graph : graphs) {
-                for (Shape shape : List.of(new Shape(3, 4, 5, 4), new Shape(2, 2, 40, 30))) {
-                    List<String> problems = compare(graph, new Random(op.ordinal()), shape, 1e-3);
-                    if (!problems.isEmpty()) {
-                        failures.add(graph + " on " + shape + ": " + problems);
-                    }
-                }
-            }
+            failures.addAll(compareOnTwoShapes(graphs));
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
@@ -92,7 +85,6 @@ class FusedGraphExecutorTest extends ManagerPerClass {
     @Test
     void fusedChainsAgree() {
         assumeTrue(NativeKernels.available(), NativeKernels.status().description());
-        List<String> failures = new ArrayList<>();
         List<LayerGraph> graphs = new ArrayList<>();
         for (Primitive first : List.of(Primitive.MUL, Primitive.DIV, Primitive.ADD, Primitive.NEG)) {
             for (Primitive second : List.of(Primitive.ADD, Primitive.MUL, Primitive.DIV)) {
@@ -111,6 +103,13 @@ class FusedGraphExecutorTest extends ManagerPerClass {
                 unary(Primitive.SIGNED_SQRT, 6), binary(Primitive.DIV, 5, 7)));
         graphs.add(LayerGraph.of(unary(Primitive.SIGMOID, 0), unary(Primitive.VAR_INSTANCE, 4), binary(Primitive.DIV, 0, 4),
                 binary(Primitive.ADD, 6, 5)));
+        List<String> failures = compareOnTwoShapes(graphs);
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /** compare() on rows shorter than a chunk and on rows longer than one; one line per difference. */
+    private static List<String> compareOnTwoShapes(List<LayerGraph> graphs) {
+        List<String> failures = new ArrayList<>();
         for (LayerGraph graph : graphs) {
             for (Shape shape : List.of(new Shape(3, 4, 5, 4), new Shape(2, 2, 40, 30))) {
                 List<String> problems = compare(graph, new Random(graph.hashCode()), shape, 1e-3);
@@ -119,7 +118,7 @@ class FusedGraphExecutorTest extends ManagerPerClass {
                 }
             }
         }
-        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        return failures;
     }
 
     @Test
