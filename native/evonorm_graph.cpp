@@ -362,6 +362,45 @@ void back_affine(const float* __restrict a, float m, const float* __restrict g, 
     g_c += sc;
 }
 
+// max(a·m + c, p) as p + relu(a·m + c − p) (relu(NaN) = NaN), and its backward: where the affine
+// value exceeds p it takes g (ga (+)= g·m, Σ g·a and Σ g to g_m, g_c), elsewhere p does (g_p).
+EVONORM_CLONES
+void run_affine_max(const float* __restrict a, float m, float c, float p, float* __restrict out, int64_t n) {
+#pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const float d = a[i] * m + c - p;
+        out[i] = (d > 0.0f ? d : (d != d ? d : 0.0f)) + p;
+    }
+}
+
+EVONORM_CLONES
+void back_affine_max(const float* __restrict a, float m, float c, float p, const float* __restrict g,
+                     float* __restrict ga, bool set_a, int64_t n, float& g_m, float& g_c, float& g_p) {
+    float sm = 0.0f, sc = 0.0f, sp = 0.0f;
+    if (set_a) {
+#pragma omp simd reduction(+ : sm, sc, sp) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            const float gu = a[i] * m + c - p > 0.0f ? g[i] : 0.0f;
+            ga[i] = gu * m;
+            sm += gu * a[i];
+            sc += gu;
+            sp += g[i] - gu;
+        }
+    } else {
+#pragma omp simd reduction(+ : sm, sc, sp) simdlen(32)
+        for (int64_t i = 0; i < n; i++) {
+            const float gu = a[i] * m + c - p > 0.0f ? g[i] : 0.0f;
+            ga[i] += gu * m;
+            sm += gu * a[i];
+            sc += gu;
+            sp += g[i] - gu;
+        }
+    }
+    g_m += sm;
+    g_c += sc;
+    g_p += sp;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The loops of a stage around the program, each in a function of its own so that it is cloned for
 // AVX2 and vectorized (inlined into the OpenMP region, the float reductions stayed scalar).
@@ -480,6 +519,10 @@ struct Segment {
 // composition collapses the same chains into one affine step, with the same coefficients.
 constexpr int AFFINE = 100;
 enum AffineForm : int { SCALE_SHIFT = 0, SHIFT_SCALE = 1, NEG_SHIFT = 2 };
+// An AFFINE whose value only feeds a max against a statistic p (the B-series' denominator, a
+// ReLU-like threshold): max(a·M + C, p) in one pass, as p + relu(a·M + C − p). `limit` is p's
+// reduced input.
+constexpr int AFFINE_MAX = 101;
 
 // An instruction as a stage runs it. An op between a full and a reduced value has its full operand
 // in `a` and the reduced input's index (0-based) in `scalar`; otherwise scalar is −1. AFFINE: m's
@@ -492,6 +535,7 @@ struct Instr {
     bool elided, set_a, set_b;
     int form;
     bool div;
+    int64_t limit;
 
     // This row's M and C of an AFFINE instruction.
     void coefficients(const float* reduced, int64_t rows, int64_t row, float& m, float& c) const {
@@ -546,7 +590,7 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
     const int64_t k = p.reduced_count;
     auto reduced = [k](int64_t slot) { return slot >= 1 && slot <= k; };
     for (int64_t i = 0; i < p.size(); i++) {
-        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false, 0, false};
+        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false, 0, false, -1};
         const int64_t self = 1 + k + i;
         if (in.a < 0 || in.a >= self || (!is_unary(in.op) && (in.b < 0 || in.b >= self))) {
             throw std::invalid_argument("graph plan: an operand that is not computed before its instruction");
@@ -604,6 +648,16 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         second.a = first_op.a;
         first_op.elided = true;
     }
+    for (Instr& max : out.code) {
+        if (max.op != MAX_REDUCED || max.elided || max.a <= k || uses[max.a] != 1) continue;
+        Instr& affine = out.code[max.a - 1 - k];
+        if (affine.op != AFFINE || affine.elided) continue;
+        const int64_t limit = max.scalar;
+        max = affine;
+        max.op = AFFINE_MAX;
+        max.limit = limit;
+        affine.elided = true;
+    }
     if (p.output > k && uses[p.output] == 1) {
         Instr& last = out.code[p.output - 1 - k];
         const bool scaled = (last.op == MUL || last.op == DIV) && last.scalar >= 0;
@@ -633,7 +687,7 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         Instr& in = out.code[i];
         if (in.elided) continue;
         in.set_a = first(in.a);
-        if (!is_unary(in.op) && in.op != AFFINE && in.scalar < 0) in.set_b = first(in.b);
+        if (!is_unary(in.op) && in.op != AFFINE && in.op != AFFINE_MAX && in.scalar < 0) in.set_b = first(in.b);
     }
     out.x_written = written[0] && !x_accumulates;
     return out;
@@ -661,11 +715,15 @@ struct ChunkValues {
             float* o = scratch.data() + i * CHUNK;
             if (is_unary(in.op)) {
                 run_unary(in.op, vals[in.a], o, n);
-            } else if (in.op == AFFINE) {
+            } else if (in.op == AFFINE || in.op == AFFINE_MAX) {
                 for (const Segment& sg : segments) {
                     float m, c;
                     in.coefficients(reduced, rows, sg.row, m, c);
-                    run_affine(vals[in.a] + sg.start, m, c, o + sg.start, sg.len);
+                    if (in.op == AFFINE) {
+                        run_affine(vals[in.a] + sg.start, m, c, o + sg.start, sg.len);
+                    } else {
+                        run_affine_max(vals[in.a] + sg.start, m, c, reduced[in.limit * rows + sg.row], o + sg.start, sg.len);
+                    }
                 }
             } else if (in.scalar < 0) {
                 run_binary(in.op, vals[in.a], vals[in.b], o, n);
@@ -846,12 +904,20 @@ struct ChunkBackward {
             const float* gi = grad.of(self);
             if (is_unary(in.op)) {
                 back_unary(in.op, v.vals[in.a], v.vals[self], gi, grad.of(in.a), in.set_a, len);
-            } else if (in.op == AFFINE) {
+            } else if (in.op == AFFINE || in.op == AFFINE_MAX) {
                 for (const Segment& sg : segments) {
                     float m, c, sum_ga = 0.0f, sum_g = 0.0f;
                     in.coefficients(reduced, rows, sg.row, m, c);
-                    back_affine(v.vals[in.a] + sg.start, m, gi + sg.start, grad.of(in.a) + sg.start, in.set_a, sg.len,
-                                sum_ga, sum_g);
+                    if (in.op == AFFINE) {
+                        back_affine(v.vals[in.a] + sg.start, m, gi + sg.start, grad.of(in.a) + sg.start, in.set_a,
+                                    sg.len, sum_ga, sum_g);
+                    } else {
+                        const int64_t at = in.limit * rows + sg.row;
+                        float sum_limit = 0.0f;
+                        back_affine_max(v.vals[in.a] + sg.start, m, c, reduced[at], gi + sg.start, grad.of(in.a) + sg.start,
+                                        in.set_a, sg.len, sum_ga, sum_g, sum_limit);
+                        g_reduced[at] += sum_limit;
+                    }
                     in.add_gradients(reduced, rows, sg.row, sum_ga, sum_g, g_reduced);
                 }
             } else if (in.scalar >= 0) {
