@@ -91,6 +91,51 @@ __attribute__((always_inline)) inline float sign_of(float v) {
     return v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : v * 0.0f);  // sign(0) = 0, sign(NaN) = NaN
 }
 
+// Each unary op's value f(u), and its backward g·f'(u) from u and the value o = f(u), as GraphBlock
+// computes them with PyTorch's ops.
+__attribute__((always_inline)) inline float abs_of(float u) { return u < 0.0f ? -u : u; }
+__attribute__((always_inline)) inline float f_neg(float u) { return -u; }
+__attribute__((always_inline)) inline float f_sigmoid(float u) { return 1.0f / (1.0f + exp_full(-u)); }
+__attribute__((always_inline)) inline float f_tanh(float u) { return tanh_full(u); }
+__attribute__((always_inline)) inline float f_exp(float u) { return exp_full(u); }
+__attribute__((always_inline)) inline float f_signed_log(float u) { return sign_of(u) * log_nonneg(abs_of(u)); }
+__attribute__((always_inline)) inline float f_abs(float u) { return abs_of(u); }
+__attribute__((always_inline)) inline float f_square(float u) { return u * u; }
+__attribute__((always_inline)) inline float f_sqrt(float u) { return std::sqrt(u); }
+__attribute__((always_inline)) inline float f_signed_sqrt(float u) { return sign_of(u) * std::sqrt(abs_of(u)); }
+
+__attribute__((always_inline)) inline float d_neg(float g, float, float) { return -g; }
+__attribute__((always_inline)) inline float d_sigmoid(float g, float, float o) { return g * (o * (1.0f - o)); }
+__attribute__((always_inline)) inline float d_tanh(float g, float, float o) { return g * (1.0f - o * o); }
+__attribute__((always_inline)) inline float d_exp(float g, float, float o) { return g * o; }
+// sign(u)·log|u| as PyTorch differentiates it: sign's gradient is 0, the product passes g·sign(u)
+// to log|u|, log divides by |u|, abs multiplies by sign(u). Likewise sign(u)·sqrt(|u|).
+__attribute__((always_inline)) inline float d_signed_log(float g, float u, float) {
+    const float s = sign_of(u);
+    return (g * s) / abs_of(u) * s;
+}
+__attribute__((always_inline)) inline float d_abs(float g, float u, float) { return g * sign_of(u); }
+__attribute__((always_inline)) inline float d_square(float g, float u, float) { return g * (2.0f * u); }
+__attribute__((always_inline)) inline float d_sqrt(float g, float, float o) { return g / (2.0f * o); }
+__attribute__((always_inline)) inline float d_signed_sqrt(float g, float u, float) {
+    const float s = sign_of(u);
+    return (g * s) / (2.0f * std::sqrt(abs_of(u))) * s;
+}
+
+// Runs STEP(f, d) with the unary op's value and derivative functions (a switch outside the loops).
+#define EVONORM_UNARY_SWITCH(op, STEP)                  \
+    switch (op) {                                       \
+        case NEG: STEP(f_neg, d_neg); break;            \
+        case SIGMOID: STEP(f_sigmoid, d_sigmoid); break; \
+        case TANH: STEP(f_tanh, d_tanh); break;         \
+        case EXP: STEP(f_exp, d_exp); break;            \
+        case SIGNED_LOG: STEP(f_signed_log, d_signed_log); break; \
+        case ABS: STEP(f_abs, d_abs); break;            \
+        case SQUARE: STEP(f_square, d_square); break;   \
+        case SQRT: STEP(f_sqrt, d_sqrt); break;         \
+        default: STEP(f_signed_sqrt, d_signed_sqrt); break; \
+    }
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -102,45 +147,18 @@ __attribute__((always_inline)) inline float sign_of(float v) {
 
 
 EVONORM_CLONES
-void run_unary(int op, const float* a, float* out, int64_t n) {
-    switch (op) {
-        case NEG:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = -a[i];
-            break;
-        case SIGMOID:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = 1.0f / (1.0f + exp_full(-a[i]));
-            break;
-        case TANH:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = tanh_full(a[i]);
-            break;
-        case EXP:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = exp_full(a[i]);
-            break;
-        case SIGNED_LOG:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = sign_of(a[i]) * log_nonneg(a[i] < 0.0f ? -a[i] : a[i]);
-            break;
-        case ABS:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = a[i] < 0.0f ? -a[i] : a[i];
-            break;
-        case SQUARE:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = a[i] * a[i];
-            break;
-        case SQRT:
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = std::sqrt(a[i]);
-            break;
-        default:  // SIGNED_SQRT
-#pragma omp simd
-            for (int64_t i = 0; i < n; i++) out[i] = sign_of(a[i]) * std::sqrt(a[i] < 0.0f ? -a[i] : a[i]);
-            break;
-    }
+void run_unary(int op, const float* __restrict a, float* __restrict out, int64_t n) {
+#define EVONORM_RUN(f, d) _Pragma("omp simd") for (int64_t i = 0; i < n; i++) out[i] = f(a[i])
+    EVONORM_UNARY_SWITCH(op, EVONORM_RUN)
+#undef EVONORM_RUN
+}
+
+// A unary op of a·m + c with m, c reduced (one number each over these n values).
+EVONORM_CLONES
+void run_unary_affine(int op, const float* __restrict a, float m, float c, float* __restrict out, int64_t n) {
+#define EVONORM_RUN(f, d) _Pragma("omp simd") for (int64_t i = 0; i < n; i++) out[i] = f(a[i] * m + c)
+    EVONORM_UNARY_SWITCH(op, EVONORM_RUN)
+#undef EVONORM_RUN
 }
 
 // Binary op on two arrays.
@@ -247,19 +265,6 @@ void run_scalar(int op, const float* a, float s, float* out, int64_t n) {
 
 namespace {
 
-// sign(v)·log|v| as PyTorch differentiates it: sign's gradient is 0, the product passes g·sign(v)
-// to log|v|, log divides by |v|, abs multiplies by sign(v).
-__attribute__((always_inline)) inline float signed_log_grad(float g, float v) {
-    const float s = sign_of(v);
-    return (g * s) / (v < 0.0f ? -v : v) * s;
-}
-
-// sign(v)·sqrt(|v|), likewise.
-__attribute__((always_inline)) inline float signed_sqrt_grad(float g, float v) {
-    const float s = sign_of(v);
-    return (g * s) / (2.0f * std::sqrt(v < 0.0f ? -v : v)) * s;
-}
-
 // torch.maximum's backward: the larger operand takes the gradient, a tie shares it.
 __attribute__((always_inline)) inline float max_grad_first(float g, float u, float w) {
     return u < w ? 0.0f : (u == w ? 0.5f * g : g);
@@ -271,17 +276,37 @@ __attribute__((always_inline)) inline float max_grad_first(float g, float u, flo
 EVONORM_CLONES
 void back_unary(int op, const float* __restrict a, const float* __restrict o, const float* __restrict g,
                 float* __restrict ga, bool set_a, int64_t n) {
-    switch (op) {
-        case NEG: EVONORM_STORE(set_a, ga, -g[i]); break;
-        case SIGMOID: EVONORM_STORE(set_a, ga, g[i] * (o[i] * (1.0f - o[i]))); break;
-        case TANH: EVONORM_STORE(set_a, ga, g[i] * (1.0f - o[i] * o[i])); break;
-        case EXP: EVONORM_STORE(set_a, ga, g[i] * o[i]); break;
-        case SIGNED_LOG: EVONORM_STORE(set_a, ga, signed_log_grad(g[i], a[i])); break;
-        case ABS: EVONORM_STORE(set_a, ga, g[i] * sign_of(a[i])); break;
-        case SQUARE: EVONORM_STORE(set_a, ga, g[i] * (2.0f * a[i])); break;
-        case SQRT: EVONORM_STORE(set_a, ga, g[i] / (2.0f * o[i])); break;
-        default: EVONORM_STORE(set_a, ga, signed_sqrt_grad(g[i], a[i])); break;  // SIGNED_SQRT
+#define EVONORM_BACK(f, d) EVONORM_STORE(set_a, ga, d(g[i], a[i], o[i]))
+    EVONORM_UNARY_SWITCH(op, EVONORM_BACK)
+#undef EVONORM_BACK
+}
+
+// Backward of run_unary_affine: with du = g·f'(a·m + c), ga (+)= du·m, and Σ du·a, Σ du are added
+// to g_m, g_c.
+EVONORM_CLONES
+void back_unary_affine(int op, const float* __restrict a, float m, float c, const float* __restrict o,
+                       const float* __restrict g, float* __restrict ga, bool set_a, int64_t n, float& g_m, float& g_c) {
+    float sm = 0.0f, sc = 0.0f;
+#define EVONORM_BACK(f, d)                                                           \
+    if (set_a) {                                                                     \
+        _Pragma("omp simd reduction(+ : sm, sc) simdlen(32)") for (int64_t i = 0; i < n; i++) { \
+            const float du = d(g[i], a[i] * m + c, o[i]);                            \
+            ga[i] = du * m;                                                          \
+            sm += du * a[i];                                                         \
+            sc += du;                                                                \
+        }                                                                            \
+    } else {                                                                         \
+        _Pragma("omp simd reduction(+ : sm, sc) simdlen(32)") for (int64_t i = 0; i < n; i++) { \
+            const float du = d(g[i], a[i] * m + c, o[i]);                            \
+            ga[i] += du * m;                                                         \
+            sm += du * a[i];                                                         \
+            sc += du;                                                                \
+        }                                                                            \
     }
+    EVONORM_UNARY_SWITCH(op, EVONORM_BACK)
+#undef EVONORM_BACK
+    g_m += sm;
+    g_c += sc;
 }
 
 // Backward of a binary op: ga (+)= g·∂op/∂a, gb (+)= g·∂op/∂b, element by element; ga and gb must
@@ -518,7 +543,11 @@ struct Segment {
 // — the scale-and-shift by statistics that normalization layers are made of. GraphBlock's
 // composition collapses the same chains into one affine step, with the same coefficients.
 constexpr int AFFINE = 100;
-enum AffineForm : int { SCALE_SHIFT = 0, SHIFT_SCALE = 1, NEG_SHIFT = 2 };
+enum AffineForm : int { SCALE_SHIFT = 0, SHIFT_SCALE = 1, NEG_SHIFT = 2, SCALE_ONLY = 3, SHIFT_ONLY = 4 };
+// A unary op (in `unary`) of an AFFINE value, or of a single product, quotient or sum with a
+// statistic (forms SCALE_ONLY a·m, SHIFT_ONLY a + t): σ(v1·x) of EvoNorm-S0, tanh(x·s)… in one
+// pass each way.
+constexpr int UNARY_AFFINE = 102;
 // An AFFINE whose value only feeds a max against a statistic p (the B-series' denominator, a
 // ReLU-like threshold): max(a·M + C, p) in one pass, as p + relu(a·M + C − p). `limit` is p's
 // reduced input.
@@ -536,10 +565,22 @@ struct Instr {
     int form;
     bool div;
     int64_t limit;
+    int unary;
 
     // This row's M and C of an AFFINE instruction.
     void coefficients(const float* reduced, int64_t rows, int64_t row, float& m, float& c) const {
+        if (form == SCALE_ONLY) {
+            const float s = reduced[scalar * rows + row];
+            m = div ? 1.0f / s : s;
+            c = 0.0f;
+            return;
+        }
         const float t = reduced[shift * rows + row];
+        if (form == SHIFT_ONLY) {
+            m = 1.0f;
+            c = t;
+            return;
+        }
         if (form == NEG_SHIFT) {
             m = -1.0f;
             c = t;
@@ -554,7 +595,13 @@ struct Instr {
     // and Σ g (∂/∂C).
     void add_gradients(const float* reduced, int64_t rows, int64_t row, float sum_ga, float sum_g,
                        double* g_reduced) const {
-        if (form == NEG_SHIFT) {
+        if (form == SCALE_ONLY) {
+            const float s = reduced[scalar * rows + row];
+            const float m = div ? 1.0f / s : s;
+            g_reduced[scalar * rows + row] += div ? -sum_ga * m * m : sum_ga;
+            return;
+        }
+        if (form == NEG_SHIFT || form == SHIFT_ONLY) {
             g_reduced[shift * rows + row] += sum_g;
             return;
         }
@@ -590,7 +637,7 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
     const int64_t k = p.reduced_count;
     auto reduced = [k](int64_t slot) { return slot >= 1 && slot <= k; };
     for (int64_t i = 0; i < p.size(); i++) {
-        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false, 0, false, -1};
+        Instr in{static_cast<int>(p.code[3 * i]), p.code[3 * i + 1], p.code[3 * i + 2], -1, -1, false, false, false, 0, false, -1, 0};
         const int64_t self = 1 + k + i;
         if (in.a < 0 || in.a >= self || (!is_unary(in.op) && (in.b < 0 || in.b >= self))) {
             throw std::invalid_argument("graph plan: an operand that is not computed before its instruction");
@@ -648,6 +695,29 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         second.a = first_op.a;
         first_op.elided = true;
     }
+    for (Instr& f : out.code) {
+        if (!is_unary(f.op) || f.elided || f.a <= k || uses[f.a] != 1) continue;
+        Instr& inner = out.code[f.a - 1 - k];
+        if (inner.elided) continue;
+        const int unary = f.op;
+        if (inner.op == AFFINE) {
+            f = inner;
+        } else if (scalar_op(inner, MUL) || scalar_op(inner, DIV)) {
+            f = inner;
+            f.form = SCALE_ONLY;
+            f.div = inner.op == DIV;
+        } else if (scalar_op(inner, ADD)) {
+            f = inner;
+            f.form = SHIFT_ONLY;
+            f.shift = inner.scalar;
+            f.scalar = -1;
+        } else {
+            continue;
+        }
+        f.op = UNARY_AFFINE;
+        f.unary = unary;
+        inner.elided = true;
+    }
     for (Instr& max : out.code) {
         if (max.op != MAX_REDUCED || max.elided || max.a <= k || uses[max.a] != 1) continue;
         Instr& affine = out.code[max.a - 1 - k];
@@ -687,7 +757,7 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         Instr& in = out.code[i];
         if (in.elided) continue;
         in.set_a = first(in.a);
-        if (!is_unary(in.op) && in.op != AFFINE && in.op != AFFINE_MAX && in.scalar < 0) in.set_b = first(in.b);
+        if (in.op >= ADD && in.op <= MAX && in.scalar < 0) in.set_b = first(in.b);  // two full operands
     }
     out.x_written = written[0] && !x_accumulates;
     return out;
@@ -715,12 +785,14 @@ struct ChunkValues {
             float* o = scratch.data() + i * CHUNK;
             if (is_unary(in.op)) {
                 run_unary(in.op, vals[in.a], o, n);
-            } else if (in.op == AFFINE || in.op == AFFINE_MAX) {
+            } else if (in.op == AFFINE || in.op == AFFINE_MAX || in.op == UNARY_AFFINE) {
                 for (const Segment& sg : segments) {
                     float m, c;
                     in.coefficients(reduced, rows, sg.row, m, c);
                     if (in.op == AFFINE) {
                         run_affine(vals[in.a] + sg.start, m, c, o + sg.start, sg.len);
+                    } else if (in.op == UNARY_AFFINE) {
+                        run_unary_affine(in.unary, vals[in.a] + sg.start, m, c, o + sg.start, sg.len);
                     } else {
                         run_affine_max(vals[in.a] + sg.start, m, c, reduced[in.limit * rows + sg.row], o + sg.start, sg.len);
                     }
@@ -904,13 +976,16 @@ struct ChunkBackward {
             const float* gi = grad.of(self);
             if (is_unary(in.op)) {
                 back_unary(in.op, v.vals[in.a], v.vals[self], gi, grad.of(in.a), in.set_a, len);
-            } else if (in.op == AFFINE || in.op == AFFINE_MAX) {
+            } else if (in.op == AFFINE || in.op == AFFINE_MAX || in.op == UNARY_AFFINE) {
                 for (const Segment& sg : segments) {
                     float m, c, sum_ga = 0.0f, sum_g = 0.0f;
                     in.coefficients(reduced, rows, sg.row, m, c);
                     if (in.op == AFFINE) {
                         back_affine(v.vals[in.a] + sg.start, m, gi + sg.start, grad.of(in.a) + sg.start, in.set_a,
                                     sg.len, sum_ga, sum_g);
+                    } else if (in.op == UNARY_AFFINE) {
+                        back_unary_affine(in.unary, v.vals[in.a] + sg.start, m, c, v.vals[self] + sg.start, gi + sg.start,
+                                          grad.of(in.a) + sg.start, in.set_a, sg.len, sum_ga, sum_g);
                     } else {
                         const int64_t at = in.limit * rows + sg.row;
                         float sum_limit = 0.0f;

@@ -57,6 +57,16 @@ class FusedGraphExecutorTest extends ManagerPerClass {
                 // n4 = tanh(x), n5 = op(n4), n6 = n5 + n4, out = n6·x
                 graphs.add(LayerGraph.of(unary(Primitive.TANH, 0), unary(op, 4), binary(Primitive.ADD, 5, 4),
                         binary(Primitive.MUL, 6, 0)));
+                // The op of a product, quotient or sum with a statistic, or of both (fused with it),
+                // on u = σ(x) so that log and root stay away from their pole at 0 (near it the row
+                // sums of their gradients are rounding noise in either form): n4 = s²_hw(x),
+                // n5 = σ(x), n6 = n5·n4 | n5/n4 | n5 + n4, out = op(n6)·x; and op(n5·n4 + v1)·x.
+                for (Primitive inner : List.of(Primitive.MUL, Primitive.DIV, Primitive.ADD)) {
+                    graphs.add(LayerGraph.of(unary(Primitive.VAR_INSTANCE, 0), unary(Primitive.SIGMOID, 0),
+                            binary(inner, 5, 4), unary(op, 6), binary(Primitive.MUL, 7, 0)));
+                }
+                graphs.add(LayerGraph.of(unary(Primitive.VAR_INSTANCE, 0), unary(Primitive.SIGMOID, 0),
+                        binary(Primitive.MUL, 5, 4), binary(Primitive.ADD, 6, 3), unary(op, 7), binary(Primitive.MUL, 8, 0)));
             } else {
                 // Two full values: n4 = tanh(x), n5 = op(x, n4), n6 = n5 + n4, out = n6·x.
                 graphs.add(LayerGraph.of(unary(Primitive.TANH, 0), binary(op, 0, 4), binary(Primitive.ADD, 5, 4),
