@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds libevonorm_torch.so, the fused EvoNorm kernels (evonorm_kernels.cpp) and the fused graph
-# executor (evonorm_graph.cpp, evonorm_graph_function.cpp), into DIR.
+# executor (graph_ops.cpp, evonorm_graph.cpp, evonorm_graph_function.cpp), into DIR.
 #
 #   native/build.sh DIR
 #
@@ -27,8 +27,8 @@ set -uo pipefail
 
 out="${1:?usage: native/build.sh OUTPUT_DIR}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-sources=("$here/evonorm_kernels.cpp" "$here/evonorm_graph.cpp" "$here/evonorm_graph_function.cpp")
-own_headers=("$here/native_common.h" "$here/graph_kernels.h")
+sources=("$here/evonorm_kernels.cpp" "$here/graph_ops.cpp" "$here/evonorm_graph.cpp" "$here/evonorm_graph_function.cpp")
+own_headers=("$here/native_common.h" "$here/graph_ops.h" "$here/graph_stages.h")
 library="$out/libevonorm_torch.so"
 
 skip() {

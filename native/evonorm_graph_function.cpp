@@ -19,7 +19,7 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
 
-#include "graph_kernels.h"
+#include "graph_stages.h"
 #include "native_common.h"
 
 #include <algorithm>

@@ -4,31 +4,12 @@
 // autograd function.
 #pragma once
 
+#include "graph_ops.h"
+
 #include <cstdint>
 #include <vector>
 
 namespace evonorm_graph {
-
-// The instruction set; GraphPlan.java emits the same numbers.
-enum Op : int {
-    NEG = 0, SIGMOID = 1, TANH = 2, EXP = 3, SIGNED_LOG = 4, ABS = 5, SQUARE = 6, SQRT = 7,
-    SIGNED_SQRT = 8, ADD = 9, MUL = 10, DIV = 11, MAX = 12,
-    // Only with a reduced second operand: max(a, p) as GraphBlock computes it, p + relu(a − p).
-    MAX_REDUCED = 13,
-    // Internal: s / a with s reduced (a DIV whose reduced operand is the first).
-    RDIV = 14
-};
-
-inline bool is_unary(int op) { return op <= SIGNED_SQRT; }
-
-// One op over n values: out = op(a) or op(a, b) on arrays (MAX_REDUCED and RDIV only in stages).
-void run_unary(int op, const float* a, float* out, int64_t n);
-void run_binary(int op, const float* a, const float* b, float* out, int64_t n);
-// The op's backward: ga += g·∂op/∂a (and gb += g·∂op/∂b), from the operands and the op's value o;
-// with set_a (set_b) true, ga (gb) is written instead of added to.
-void back_unary(int op, const float* a, const float* o, const float* g, float* ga, bool set_a, int64_t n);
-void back_binary(int op, const float* a, const float* b, const float* g, float* ga, bool set_a, float* gb,
-                 bool set_b, int64_t n);
 
 // A stage: a program over one row of the tensor. Slot 0 is x, slots 1..K the reduced inputs (one
 // number per row), then one slot per instruction. It emits the per-row means of v and v² of the
