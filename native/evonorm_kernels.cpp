@@ -36,19 +36,7 @@ using torch::autograd::variable_list;
 // ---------------------------------------------------------------------------------------------
 // Element-wise helpers. Written without branches that block vectorization; NaN propagates.
 
-// e^x in float, relative error ≈ 2e-7 on [-80, 80]; outside, the argument is clamped: sigmoid only
-// needs it to saturate, and the bound keeps every value the vectorized code computes (gcc evaluates
-// both sides of a clamp and blends) clear of subnormal floats, each of which costs a microcode
-// assist: with ±87 a saturated σ was ~6e-39, and x·σ(x) ran 10× slower on normal inputs.
-// A NaN stays NaN: the clamps are written as `a < b ? b : a`, which keeps a NaN in a, and the
-// polynomial carries it. Branch-free, so loops calling it vectorize.
-__attribute__((always_inline)) inline float exp_approx(float x) {
-    x = x < -80.0f ? -80.0f : x;
-    x = 80.0f < x ? 80.0f : x;
-    return evonorm_native::exp_core(x);
-}
-
-__attribute__((always_inline)) inline float sigmoid(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+using evonorm_native::sigmoid;
 
 // The gate of the S-series numerator x·σ(w·x): w = 0 means no gate (numerator x).
 enum Gate : int { NO_GATE = 0, GATE_SELF = 1, GATE_SCALED = 2 };

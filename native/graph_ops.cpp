@@ -19,7 +19,7 @@ namespace evonorm_graph {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Vectorizable float functions over the whole range (the S kernels' e^x saturates instead).
+// Vectorizable float functions over the whole range (σ saturates instead, see f_sigmoid).
 // Relative error ≈ 2e-7 where the result is a normal float.
 
 __attribute__((always_inline)) inline float exp_full(float x) {
@@ -79,7 +79,9 @@ __attribute__((always_inline)) inline float sign_of(float v) {
 // computes them with PyTorch's ops.
 __attribute__((always_inline)) inline float abs_of(float u) { return u < 0.0f ? -u : u; }
 __attribute__((always_inline)) inline float f_neg(float u) { return -u; }
-__attribute__((always_inline)) inline float f_sigmoid(float u) { return 1.0f / (1.0f + exp_full(-u)); }
+// σ saturates as the hand-written S kernels' does (evonorm_native::sigmoid): exact 0 and +∞ tails
+// of e^x cost two more blends per value and matter only to EXP itself.
+__attribute__((always_inline)) inline float f_sigmoid(float u) { return evonorm_native::sigmoid(u); }
 __attribute__((always_inline)) inline float f_tanh(float u) { return tanh_full(u); }
 __attribute__((always_inline)) inline float f_exp(float u) { return exp_full(u); }
 __attribute__((always_inline)) inline float f_signed_log(float u) { return sign_of(u) * log_nonneg(abs_of(u)); }
