@@ -255,6 +255,10 @@ public final class LayerBench {
         } else {
             layers = LAYERS;
         }
-        System.out.print(run(layers, new Shape(64, 32, 32, 32), warmUp, iterations).report());
+        Shape shape = new Shape(64, 32, 32, 32);
+        if (args.length > 3) {
+            shape = new Shape(Arrays.stream(args[3].split(",")).mapToLong(v -> Long.parseLong(v.trim())).toArray());
+        }
+        System.out.print(run(layers, shape, warmUp, iterations).report());
     }
 }

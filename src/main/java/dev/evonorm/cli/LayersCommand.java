@@ -40,6 +40,7 @@ final class LayersCommand implements Runnable {
         NativeKernels.Status kernels = NativeKernels.status();
         out.println("Hand-written EvoNorms: " + (kernels.loaded() ? "fused native kernels (docs/native-kernels.md)"
                 : "composed of DJL's ops; fused kernels " + kernels.description()));
+        out.println("Graph layers (-graph forms, graph:…, search candidates): " + NativeKernels.graphDescription());
         out.flush();
     }
 

@@ -64,7 +64,7 @@ public class GraphBlock extends ChannelBlock {
 
     /**
      * @param fusedKernels false to compose DJL's ops even where the fused graph executor is loaded
-     *     ({@link NativeKernels}; the full-size part of the graph then runs in a few native passes)
+     *     ({@link NativeKernels}; with it, the whole graph runs in one native call each way)
      */
     public GraphBlock(LayerGraph graph, LayerOptions options, boolean fusedKernels) {
         this.fusedKernels = fusedKernels;

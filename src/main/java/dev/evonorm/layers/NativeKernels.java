@@ -144,6 +144,15 @@ public final class NativeKernels {
         return !GRAPHS_OFF && accepts(x);
     }
 
+    /** How graph layers (GraphBlock) run here, for the user: the fused graph executor, or why not. */
+    public static String graphDescription() {
+        if (!available()) {
+            return "composed of DJL's ops; the graph executor is " + status().description();
+        }
+        return GRAPHS_OFF ? "composed of DJL's ops (-Devonorm.native.graphs=off)"
+                : "the fused graph executor, one native call each way (docs/native-kernels.md)";
+    }
+
     /** Whether a {@code -Dname=off} (or {@code false}) switch is set. */
     private static boolean switchedOff(String name) {
         String setting = System.getProperty(name, "on").trim().toLowerCase(Locale.ROOT);

@@ -10,6 +10,7 @@ import dev.evonorm.graph.LayerGraph;
 import dev.evonorm.graph.PublishedGraphs;
 import dev.evonorm.graph.SearchSpace;
 import dev.evonorm.layers.LayerCatalog;
+import dev.evonorm.layers.NativeKernels;
 import dev.evonorm.search.Budget;
 import dev.evonorm.search.CandidateRecord;
 import dev.evonorm.search.InProcessEvaluator;
@@ -89,6 +90,8 @@ class CliTest {
         for (LayerCatalog.Entry e : LayerCatalog.entries()) {
             assertTrue(list.out().contains(e.name()), e.name());
         }
+        assertTrue(list.out().contains("Graph layers (-graph forms, graph:…, search candidates): "
+                + NativeKernels.graphDescription()), list.out());
         Result show = cli("layers", "show", "evonorm-b0");
         assertTrue(show.out().contains("x / max(√s²_{b,h,w}(x), v1·x + √s²_{h,w}(x))"), show.out());
         assertTrue(show.out().contains("\\frac{x}"));
