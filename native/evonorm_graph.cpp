@@ -177,11 +177,16 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
     for (int64_t m : p.moments) uses[m]++;
     if (p.output >= 0) uses[p.output]++;
     auto scalar_op = [](const Instr& in, int op) { return in.op == op && in.scalar >= 0; };
-    for (size_t j = 0; j < out.code.size(); j++) {
-        Instr& second = out.code[j];
-        if (second.a <= k || second.elided || uses[second.a] != 1) continue;
-        Instr& first_op = out.code[second.a - 1 - k];
-        if (first_op.elided) continue;
+    // The live instruction that makes `in`'s first operand when `in` is its only reader, else null.
+    auto sole_producer = [&](const Instr& in) -> Instr* {
+        if (in.elided || in.a <= k || uses[in.a] != 1) return nullptr;
+        Instr& producer = out.code[in.a - 1 - k];
+        return producer.elided ? nullptr : &producer;
+    };
+    for (Instr& second : out.code) {
+        Instr* first_ptr = sole_producer(second);
+        if (first_ptr == nullptr) continue;
+        Instr& first_op = *first_ptr;
         const bool second_add = scalar_op(second, ADD);
         const bool second_scale = scalar_op(second, MUL) || scalar_op(second, DIV);
         if (second_add && (scalar_op(first_op, MUL) || scalar_op(first_op, DIV))) {
@@ -205,9 +210,9 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         first_op.elided = true;
     }
     for (Instr& f : out.code) {
-        if (!is_unary(f.op) || f.elided || f.a <= k || uses[f.a] != 1) continue;
-        Instr& inner = out.code[f.a - 1 - k];
-        if (inner.elided) continue;
+        Instr* inner_ptr = is_unary(f.op) ? sole_producer(f) : nullptr;
+        if (inner_ptr == nullptr) continue;
+        Instr& inner = *inner_ptr;
         const int unary = f.op;
         if (inner.op == AFFINE) {
             f = inner;
@@ -228,9 +233,9 @@ StageCode compile(const StageProgram& p, bool x_accumulates) {
         inner.elided = true;
     }
     for (Instr& max : out.code) {
-        if (max.op != MAX_REDUCED || max.elided || max.a <= k || uses[max.a] != 1) continue;
-        Instr& affine = out.code[max.a - 1 - k];
-        if (affine.op != AFFINE || affine.elided) continue;
+        Instr* affine_ptr = max.op == MAX_REDUCED ? sole_producer(max) : nullptr;
+        if (affine_ptr == nullptr || affine_ptr->op != AFFINE) continue;
+        Instr& affine = *affine_ptr;
         const int64_t limit = max.scalar;
         max = affine;
         max.op = AFFINE_MAX;

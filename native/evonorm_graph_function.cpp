@@ -54,6 +54,14 @@ struct Plan {
     std::vector<StageProgram> stages;
     std::vector<std::vector<int64_t>> inputs;          // per stage, the node feeding each reduced slot
     std::vector<std::vector<int64_t>> moment_nodes;    // per stage, the node of each emitted moment
+
+    // Stage s's reduced inputs (K, rows) from the reduced nodes' values (nodes, rows).
+    void gather_inputs(size_t s, const float* values, int64_t rows, std::vector<float>& out) const {
+        out.resize(inputs[s].size() * rows);
+        for (size_t k = 0; k < inputs[s].size(); k++) {
+            std::copy(values + inputs[s][k] * rows, values + (inputs[s][k] + 1) * rows, out.data() + k * rows);
+        }
+    }
 };
 
 // [nodes, steps, stages, steps × 7, then per stage: K, K nodes, I, 3·I code, M, M × (node, slot), output]
@@ -180,10 +188,7 @@ struct GraphFunction : public torch::autograd::Function<GraphFunction> {
                 }
             }
             const StageProgram& prog = plan.stages[s];
-            reduced.resize(prog.reduced_count * rows);
-            for (int64_t k = 0; k < prog.reduced_count; k++) {
-                std::copy(pv + plan.inputs[s][k] * rows, pv + (plan.inputs[s][k] + 1) * rows, reduced.data() + k * rows);
-            }
+            plan.gather_inputs(s, pv, rows, reduced);
             emitted.assign(2 * prog.moments.size() * rows, 0.0);
             const bool last = s + 1 == plan.stages.size();
             stage_forward(prog, shape, x.data_ptr<float>(), reduced.data(), g.data_ptr<float>(), b.data_ptr<float>(),
@@ -283,10 +288,7 @@ struct GraphFunction : public torch::autograd::Function<GraphFunction> {
         for (int64_t s = static_cast<int64_t>(plan.stages.size()) - 1; s >= 0; s--) {
             const StageProgram& prog = plan.stages[s];
             const bool last = s + 1 == static_cast<int64_t>(plan.stages.size());
-            reduced.resize(prog.reduced_count * rows);
-            for (int64_t k = 0; k < prog.reduced_count; k++) {
-                std::copy(pv + plan.inputs[s][k] * rows, pv + (plan.inputs[s][k] + 1) * rows, reduced.data() + k * rows);
-            }
+            plan.gather_inputs(s, pv, rows, reduced);
             // The moments' gradients are complete: every step that reads them ran after this stage.
             g_emitted.assign(2 * prog.moments.size() * rows, 0.0);
             for (size_t m = 0; m < prog.moments.size(); m++) {

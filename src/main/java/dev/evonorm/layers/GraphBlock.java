@@ -54,6 +54,8 @@ public class GraphBlock extends ChannelBlock {
     private final Parameter beta;
     private final Map<Integer, Parameter> runningStats = new LinkedHashMap<>();
     private final boolean fusedKernels;
+    /** Whether the graph has group aggregates (then the group setting must serve C). */
+    private final boolean grouped;
     private GraphPlan trainingPlan;
     private GraphPlan inferencePlan;
 
@@ -71,6 +73,7 @@ public class GraphBlock extends ChannelBlock {
         this.graph = graph;
         this.options = options;
         this.live = graph.liveNodes();
+        this.grouped = graph.primitivesUsed().stream().anyMatch(p -> p.reduction().orElse(null) == Reduction.GROUP);
         SignAnalysis signs = SignAnalysis.of(graph);
         this.nonNegative = new boolean[graph.size()];
         for (int i = 0; i < graph.size(); i++) {
@@ -104,7 +107,7 @@ public class GraphBlock extends ChannelBlock {
 
     @Override
     protected void checkChannels(int channels) {
-        if (graph.primitivesUsed().stream().anyMatch(p -> p.reduction().orElse(null) == Reduction.GROUP)) {
+        if (grouped) {
             options.groups().groupsFor(channels);
         }
     }
@@ -163,7 +166,6 @@ public class GraphBlock extends ChannelBlock {
         for (Parameter p : runningStats.values()) {
             running[r++] = p.getArray();
         }
-        boolean grouped = graph.primitivesUsed().stream().anyMatch(p -> p.reduction().orElse(null) == Reduction.GROUP);
         double bessel = options.besselRunningVar() ? RunningStatistic.bessel(shape.get(0) * shape.get(2) * shape.get(3)) : 1.0;
         double[] settings = {options.eps(), options.runningDecay(), bessel,
             grouped ? options.groups().groupsFor((int) shape.get(1)) : 1, training ? 1 : 0};

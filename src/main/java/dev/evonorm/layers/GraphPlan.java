@@ -41,14 +41,10 @@ final class GraphPlan {
     static final int AGGREGATE = 4;
     static final int RUNNING = 5;
 
-    private final List<Stage> stages;
-    private final List<Step> steps;
     private final boolean usable;
     private final int[] encoded;
 
     private GraphPlan(int nodes, List<Stage> stages, List<Step> steps, boolean usable) {
-        this.stages = stages;
-        this.steps = steps;
         this.usable = usable;
         this.encoded = usable ? encode(nodes, stages, steps) : new int[0];
     }
@@ -56,14 +52,6 @@ final class GraphPlan {
     /** False when the graph's output is not a full node (it ignores x, or ends in an aggregate). */
     boolean usable() {
         return usable;
-    }
-
-    List<Stage> stages() {
-        return stages;
-    }
-
-    List<Step> steps() {
-        return steps;
     }
 
     /** The plan as the native executor reads it. */
